@@ -1,0 +1,190 @@
+// RtpHeader serialization (RFC 3550 §5.1, §5.3.1; RFC 8285 §4.2, §4.3). Diagram in rtp_header.h.
+#include "rtp/rtp_header.h"
+
+#include <cstring>
+
+#include "common/byte_order.h"
+
+namespace sluice {
+namespace {
+
+bool NeedsTwoByteForm(const RtpExtensionElement& e) {
+  return e.id > kRtpOneByteMaxId || e.data.size() > kRtpOneByteMaxDataSize || e.data.empty();
+}
+
+size_t PadTo4(size_t n) { return (n + 3) & ~size_t{3}; }
+
+}  // namespace
+
+Result<void> RtpHeader::AddCsrc(Ssrc csrc) {
+  if (csrc_count >= kRtpMaxCsrcs) {
+    return MakeError(ErrorCode::kExhausted, "an RTP header holds at most 15 CSRCs");
+  }
+  csrcs[csrc_count++] = csrc;
+  return Ok();
+}
+
+Result<void> RtpHeader::AddExtension(uint8_t id, std::span<const uint8_t> data) {
+  if (id == 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "extension id 0 is padding; use ids 1-255");
+  }
+  if (data.size() > kRtpTwoByteMaxDataSize) {
+    return MakeError(ErrorCode::kInvalidArgument, "extension data is limited to 255 bytes");
+  }
+  if (extension_count >= kMaxExtensions) {
+    return MakeError(ErrorCode::kExhausted, "too many extension elements (max 16)");
+  }
+  extensions[extension_count++] = RtpExtensionElement{id, data};
+  return Ok();
+}
+
+RtpExtensionForm RtpHeader::extension_form() const {
+  if (has_raw_extension) return RtpExtensionFormOf(raw_extension_profile);
+  if (extension_count == 0) return RtpExtensionForm::kNone;
+  for (size_t i = 0; i < extension_count && i < kMaxExtensions; ++i) {
+    if (NeedsTwoByteForm(extensions[i])) return RtpExtensionForm::kTwoByte;
+  }
+  return RtpExtensionForm::kOneByte;
+}
+
+size_t RtpHeader::SerializedSize() const {
+  size_t size = kRtpFixedHeaderSize + 4 * csrc_count;
+  if (has_raw_extension) return size + kRtpExtensionHeaderSize + raw_extension_data.size();
+  const RtpExtensionForm form = extension_form();
+  if (form == RtpExtensionForm::kNone) return size;
+  const size_t element_header = form == RtpExtensionForm::kOneByte ? 1 : 2;
+  size_t block = 0;
+  for (size_t i = 0; i < extension_count && i < kMaxExtensions; ++i) {
+    block += element_header + extensions[i].data.size();
+  }
+  return size + kRtpExtensionHeaderSize + PadTo4(block);
+}
+
+Result<size_t> RtpHeader::SerializeTo(std::span<uint8_t> out) const {
+  if (payload_type.value() > 127) {
+    return MakeError(ErrorCode::kInvalidArgument, "RTP payload type must be 0-127");
+  }
+  if (csrc_count > kRtpMaxCsrcs) {
+    return MakeError(ErrorCode::kInvalidArgument, "RTP csrc_count must be 0-15");
+  }
+  if (extension_count > kMaxExtensions) {
+    return MakeError(ErrorCode::kInvalidArgument, "extension_count exceeds kMaxExtensions");
+  }
+  if (has_raw_extension && extension_count != 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "use either a raw extension block or RFC 8285 elements, not both");
+  }
+  if (has_raw_extension && raw_extension_data.size() % 4 != 0) {
+    return MakeError(ErrorCode::kInvalidArgument, "raw extension data must be 32-bit words");
+  }
+  for (size_t i = 0; i < extension_count; ++i) {
+    if (extensions[i].id == 0 || extensions[i].data.size() > kRtpTwoByteMaxDataSize) {
+      return MakeError(ErrorCode::kInvalidArgument, "extension element needs id 1-255, data <= 255");
+    }
+  }
+  const size_t size = SerializedSize();
+  // RFC 3550 §5.3.1: the extension length is a 16-bit count of 32-bit words.
+  if (size - kRtpFixedHeaderSize - 4 * csrc_count > kRtpExtensionHeaderSize + 4 * size_t{0xFFFF}) {
+    return MakeError(ErrorCode::kInvalidArgument, "header extension longer than 65535 words");
+  }
+  if (out.size() < size) {
+    return MakeError(ErrorCode::kBufferTooSmall, "buffer shorter than the RTP header");
+  }
+  const RtpExtensionForm form = extension_form();
+  uint8_t* p = out.data();
+  // RFC 3550 §5.1: "The version defined by this specification is two (2)."
+  p[0] = static_cast<uint8_t>((kRtpVersion << 6) | (padding_size != 0 ? 0x20 : 0) |
+                              (form != RtpExtensionForm::kNone ? 0x10 : 0) | csrc_count);
+  p[1] = static_cast<uint8_t>((marker ? 0x80 : 0) | payload_type.value());
+  StoreBe16(p + 2, sequence_number.value());
+  StoreBe32(p + 4, timestamp);
+  StoreBe32(p + 8, ssrc.value());
+  size_t pos = kRtpFixedHeaderSize;
+  for (size_t i = 0; i < csrc_count; ++i, pos += 4) StoreBe32(p + pos, csrcs[i].value());
+  if (form == RtpExtensionForm::kNone) return pos;
+
+  const size_t ext_header = pos;
+  const size_t words = (size - ext_header - kRtpExtensionHeaderSize) / 4;
+  pos += kRtpExtensionHeaderSize;
+  if (has_raw_extension) {
+    StoreBe16(p + ext_header, raw_extension_profile);
+    if (!raw_extension_data.empty()) {
+      std::memcpy(p + pos, raw_extension_data.data(), raw_extension_data.size());
+    }
+    pos += raw_extension_data.size();
+  } else if (form == RtpExtensionForm::kOneByte) {
+    StoreBe16(p + ext_header, kRtpOneByteExtensionProfile);
+    for (size_t i = 0; i < extension_count; ++i) {
+      const RtpExtensionElement& e = extensions[i];
+      // RFC 8285 §4.2: "The 4-bit length is the number, minus one, of data bytes of this header
+      // extension element following the one-byte header."
+      p[pos++] = static_cast<uint8_t>((e.id << 4) | (e.data.size() - 1));
+      std::memcpy(p + pos, e.data.data(), e.data.size());
+      pos += e.data.size();
+    }
+  } else {
+    StoreBe16(p + ext_header,
+              static_cast<uint16_t>(kRtpTwoByteExtensionProfile | (extension_appbits & 0x0F)));
+    for (size_t i = 0; i < extension_count; ++i) {
+      const RtpExtensionElement& e = extensions[i];
+      p[pos++] = e.id;
+      p[pos++] = static_cast<uint8_t>(e.data.size());
+      if (!e.data.empty()) std::memcpy(p + pos, e.data.data(), e.data.size());
+      pos += e.data.size();
+    }
+  }
+  StoreBe16(p + ext_header + 2, static_cast<uint16_t>(words));
+  // RFC 8285 §4.1.2: "padding bytes have the value of 0 (zero)".
+  if (pos < size) std::memset(p + pos, 0, size - pos);
+  return size;
+}
+
+Result<size_t> RtpHeader::SerializePacketTo(std::span<const uint8_t> payload,
+                                            std::span<uint8_t> out) const {
+  const size_t total = PacketSize(payload.size());
+  if (out.size() < total) {
+    return MakeError(ErrorCode::kBufferTooSmall, "buffer shorter than the RTP packet");
+  }
+  auto header = SerializeTo(out);
+  if (!header.ok()) return header;
+  size_t pos = *header;
+  if (!payload.empty()) std::memcpy(out.data() + pos, payload.data(), payload.size());
+  pos += payload.size();
+  if (padding_size != 0) {
+    // RFC 3550 §5.1: "The last octet of the padding contains a count of how many padding
+    // octets should be ignored, including itself."
+    std::memset(out.data() + pos, 0, padding_size - 1u);
+    pos += padding_size;
+    out[pos - 1] = padding_size;
+  }
+  return pos;
+}
+
+Result<RtpHeader> RtpHeader::FromView(const RtpPacketView& packet) {
+  RtpHeader h;
+  h.marker = packet.marker();
+  h.payload_type = packet.payload_type();
+  h.sequence_number = packet.sequence_number();
+  h.timestamp = packet.timestamp();
+  h.ssrc = packet.ssrc();
+  for (Ssrc csrc : packet.csrcs()) h.csrcs[h.csrc_count++] = csrc;
+  h.padding_size = static_cast<uint8_t>(packet.padding_size());
+  if (!packet.has_extension()) return h;
+  const RtpHeaderExtensions ext = packet.extensions();
+  if (ext.form() == RtpExtensionForm::kOther) {
+    h.has_raw_extension = true;
+    h.raw_extension_profile = ext.profile();
+    h.raw_extension_data = ext.block();
+    return h;
+  }
+  auto valid = ext.Validate();
+  if (!valid.ok()) return valid.error();
+  if (ext.form() == RtpExtensionForm::kTwoByte) h.extension_appbits = ext.appbits();
+  for (const RtpExtensionElement& e : ext) {
+    auto added = h.AddExtension(e.id, e.data);
+    if (!added.ok()) return added.error();
+  }
+  return h;
+}
+
+}  // namespace sluice
