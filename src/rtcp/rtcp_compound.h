@@ -1,0 +1,107 @@
+// Walking a compound RTCP packet.
+//
+// RFC 3550 §6.1 (https://www.rfc-editor.org/rfc/rfc3550#section-6.1): "Multiple RTCP packets can
+// be concatenated without any intervening separators to form a compound RTCP packet":
+//
+//   if encrypted: random 32-bit integer
+//   |
+//   |[--------- packet --------][---------- packet ----------][-packet-]
+//   |
+//   |                receiver            chunk        chunk
+//   V                reports           item  item   item  item
+//   --------------------------------------------------------------------
+//   R[SR #sendinfo #site1#site2][SDES #CNAME PHONE #CNAME LOC][BYE##why]
+//   --------------------------------------------------------------------
+//   |                                                                  |
+//   |<-----------------------  compound packet ----------------------->|
+//
+// The iterator accepts both full compound packets and RFC 5506 reduced-size packets (e.g. a
+// single feedback packet without SR/RR); ValidateRtcpCompound(..., kStrict) adds the RFC 3550
+// rule that a compound starts with a report for callers that need it.
+//
+// Usage:
+//   RtcpCompoundIterator it(datagram);
+//   for (const RtcpPacketView& packet : it) {
+//     if (packet.kind() == RtcpPacketKind::kSenderReport) { auto sr = packet.As<SenderReportView>(); ... }
+//   }
+//   if (!it.ok()) drop(it.error());  // lying length, bad version, padding misuse, ...
+//
+// Packets of unknown PT/FMT are yielded with kind kUnknown, not treated as errors. The walk
+// stops at the first malformed packet; the packets before it have been yielded already.
+//
+// Thread rules: not thread-safe; views are valid while the datagram's bytes are.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <span>
+
+#include "rtcp/rtcp_packet.h"
+#include "sluice/result.h"
+
+namespace sluice {
+
+class RtcpCompoundIterator {
+ public:
+  explicit RtcpCompoundIterator(std::span<const uint8_t> compound) : rest_(compound) {}
+
+  // The next packet, or nullopt at the end or on error (then ok() is false and error() says why).
+  std::optional<RtcpPacketView> Next();
+
+  bool done() const { return done_; }
+  bool ok() const { return !failed_; }
+  // Only meaningful when !ok().
+  const Error& error() const { return error_; }
+  // Packets yielded so far.
+  size_t packets_read() const { return packets_read_; }
+
+  class Iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = RtcpPacketView;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const RtcpPacketView*;
+    using reference = const RtcpPacketView&;
+
+    Iterator() = default;
+    explicit Iterator(RtcpCompoundIterator* owner) : owner_(owner) { Advance(); }
+    reference operator*() const { return *current_; }
+    pointer operator->() const { return &*current_; }
+    Iterator& operator++() {
+      Advance();
+      return *this;
+    }
+    void operator++(int) { Advance(); }
+    friend bool operator==(const Iterator& it, std::default_sentinel_t) { return !it.current_; }
+
+   private:
+    void Advance() { current_ = owner_->Next(); }
+    RtcpCompoundIterator* owner_ = nullptr;
+    std::optional<RtcpPacketView> current_;
+  };
+
+  Iterator begin() { return Iterator(this); }
+  std::default_sentinel_t end() { return {}; }
+
+ private:
+  std::span<const uint8_t> rest_;
+  size_t packets_read_ = 0;
+  bool done_ = false;
+  bool failed_ = false;
+  Error error_{};
+};
+
+enum class RtcpCompoundRule {
+  // RFC 5506 §3 reduced-size RTCP allowed: any non-empty sequence of well-formed packets.
+  kReducedSizeAllowed,
+  // RFC 3550 §6.1: "The first RTCP packet in the compound packet MUST always be a report packet
+  // to facilitate header validation" (SR or RR).
+  kStrict,
+};
+
+// Walks the whole compound and returns its packet count, or the first error.
+Result<size_t> ValidateRtcpCompound(std::span<const uint8_t> compound, RtcpCompoundRule rule);
+
+}  // namespace sluice
