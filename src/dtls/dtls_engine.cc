@@ -301,7 +301,8 @@ Result<void> DtlsEngine::Impl::Init() {
   BIO* bio = NewDatagramBio(this);
   if (bio == nullptr) return MakeError(ErrorCode::kInternal, "cannot create the datagram BIO");
   SSL_set_bio(ssl, bio, bio);  // one reference, owned by ssl from here
-  if (SSL_set_mtu(ssl, static_cast<long>(config.mtu)) != 1) {
+  // SSL_set_mtu returns the MTU it set (0 if below OpenSSL's minimum).
+  if (SSL_set_mtu(ssl, static_cast<long>(config.mtu)) <= 0) {
     return MakeError(ErrorCode::kInvalidArgument, "DtlsConfig::mtu is below OpenSSL's minimum");
   }
   return Ok();
