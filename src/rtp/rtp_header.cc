@@ -38,59 +38,77 @@ Result<void> RtpHeader::AddExtension(uint8_t id, std::span<const uint8_t> data) 
   return Ok();
 }
 
-RtpExtensionForm RtpHeader::extension_form() const {
-  if (has_raw_extension) return RtpExtensionFormOf(raw_extension_profile);
-  if (extension_count == 0) return RtpExtensionForm::kNone;
-  for (size_t i = 0; i < extension_count && i < kMaxExtensions; ++i) {
-    if (NeedsTwoByteForm(extensions[i])) return RtpExtensionForm::kTwoByte;
+namespace {
+
+// Everything SerializeTo needs to know before writing, found in one pass over the elements.
+struct Layout {
+  size_t size = 0;  // header bytes
+  RtpExtensionForm form = RtpExtensionForm::kNone;
+  const char* error = nullptr;  // kInvalidArgument reason, if the header cannot be written
+};
+
+Layout ComputeLayout(const RtpHeader& h) {
+  Layout l;
+  l.size = kRtpFixedHeaderSize + 4 * h.csrc_count;
+  if (h.payload_type.value() > 127) l.error = "RTP payload type must be 0-127";
+  if (h.csrc_count > kRtpMaxCsrcs) l.error = "RTP csrc_count must be 0-15";
+  if (h.has_raw_extension) {
+    if (h.extension_count != 0) {
+      l.error = "use either a raw extension block or RFC 8285 elements, not both";
+    }
+    if (h.raw_extension_data.size() % 4 != 0) l.error = "raw extension data must be 32-bit words";
+    // RFC 3550 §5.3.1: the extension length is a 16-bit count of 32-bit words.
+    if (h.raw_extension_data.size() > 4 * size_t{0xFFFF}) {
+      l.error = "header extension longer than 65535 words";
+    }
+    l.form = RtpExtensionFormOf(h.raw_extension_profile);
+    l.size += kRtpExtensionHeaderSize + h.raw_extension_data.size();
+    return l;
   }
-  return RtpExtensionForm::kOneByte;
+  if (h.extension_count == 0) return l;
+  size_t count = h.extension_count;
+  if (count > RtpHeader::kMaxExtensions) {
+    l.error = "extension_count exceeds kMaxExtensions";
+    count = RtpHeader::kMaxExtensions;
+  }
+  bool two_byte = false;
+  size_t data_bytes = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const RtpExtensionElement& e = h.extensions[i];
+    if (e.id == 0 || e.data.size() > kRtpTwoByteMaxDataSize) {
+      l.error = "extension element needs id 1-255 and at most 255 bytes of data";
+    }
+    two_byte |= NeedsTwoByteForm(e);
+    data_bytes += e.data.size();
+  }
+  l.form = two_byte ? RtpExtensionForm::kTwoByte : RtpExtensionForm::kOneByte;
+  l.size += kRtpExtensionHeaderSize + PadTo4(data_bytes + count * (two_byte ? 2 : 1));
+  return l;
 }
 
-size_t RtpHeader::SerializedSize() const {
-  size_t size = kRtpFixedHeaderSize + 4 * csrc_count;
-  if (has_raw_extension) return size + kRtpExtensionHeaderSize + raw_extension_data.size();
-  const RtpExtensionForm form = extension_form();
-  if (form == RtpExtensionForm::kNone) return size;
-  const size_t element_header = form == RtpExtensionForm::kOneByte ? 1 : 2;
-  size_t block = 0;
-  for (size_t i = 0; i < extension_count && i < kMaxExtensions; ++i) {
-    block += element_header + extensions[i].data.size();
+// Element data are short (1-16 bytes in the one-byte form): a byte loop beats a memcpy call.
+inline void CopySmall(uint8_t* dst, std::span<const uint8_t> src) {
+  if (src.size() > 32) {
+    std::memcpy(dst, src.data(), src.size());
+    return;
   }
-  return size + kRtpExtensionHeaderSize + PadTo4(block);
+  for (size_t i = 0; i < src.size(); ++i) dst[i] = src[i];
 }
+
+}  // namespace
+
+RtpExtensionForm RtpHeader::extension_form() const { return ComputeLayout(*this).form; }
+
+size_t RtpHeader::SerializedSize() const { return ComputeLayout(*this).size; }
 
 Result<size_t> RtpHeader::SerializeTo(std::span<uint8_t> out) const {
-  if (payload_type.value() > 127) {
-    return MakeError(ErrorCode::kInvalidArgument, "RTP payload type must be 0-127");
-  }
-  if (csrc_count > kRtpMaxCsrcs) {
-    return MakeError(ErrorCode::kInvalidArgument, "RTP csrc_count must be 0-15");
-  }
-  if (extension_count > kMaxExtensions) {
-    return MakeError(ErrorCode::kInvalidArgument, "extension_count exceeds kMaxExtensions");
-  }
-  if (has_raw_extension && extension_count != 0) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "use either a raw extension block or RFC 8285 elements, not both");
-  }
-  if (has_raw_extension && raw_extension_data.size() % 4 != 0) {
-    return MakeError(ErrorCode::kInvalidArgument, "raw extension data must be 32-bit words");
-  }
-  for (size_t i = 0; i < extension_count; ++i) {
-    if (extensions[i].id == 0 || extensions[i].data.size() > kRtpTwoByteMaxDataSize) {
-      return MakeError(ErrorCode::kInvalidArgument, "extension element needs id 1-255, data <= 255");
-    }
-  }
-  const size_t size = SerializedSize();
-  // RFC 3550 §5.3.1: the extension length is a 16-bit count of 32-bit words.
-  if (size - kRtpFixedHeaderSize - 4 * csrc_count > kRtpExtensionHeaderSize + 4 * size_t{0xFFFF}) {
-    return MakeError(ErrorCode::kInvalidArgument, "header extension longer than 65535 words");
-  }
+  const Layout layout = ComputeLayout(*this);
+  if (layout.error != nullptr) return MakeError(ErrorCode::kInvalidArgument, layout.error);
+  const size_t size = layout.size;
   if (out.size() < size) {
     return MakeError(ErrorCode::kBufferTooSmall, "buffer shorter than the RTP header");
   }
-  const RtpExtensionForm form = extension_form();
+  const RtpExtensionForm form = layout.form;
   uint8_t* p = out.data();
   // RFC 3550 §5.1: "The version defined by this specification is two (2)."
   p[0] = static_cast<uint8_t>((kRtpVersion << 6) | (padding_size != 0 ? 0x20 : 0) |
@@ -119,7 +137,7 @@ Result<size_t> RtpHeader::SerializeTo(std::span<uint8_t> out) const {
       // RFC 8285 §4.2: "The 4-bit length is the number, minus one, of data bytes of this header
       // extension element following the one-byte header."
       p[pos++] = static_cast<uint8_t>((e.id << 4) | (e.data.size() - 1));
-      std::memcpy(p + pos, e.data.data(), e.data.size());
+      CopySmall(p + pos, e.data);
       pos += e.data.size();
     }
   } else {
@@ -129,13 +147,13 @@ Result<size_t> RtpHeader::SerializeTo(std::span<uint8_t> out) const {
       const RtpExtensionElement& e = extensions[i];
       p[pos++] = e.id;
       p[pos++] = static_cast<uint8_t>(e.data.size());
-      if (!e.data.empty()) std::memcpy(p + pos, e.data.data(), e.data.size());
+      CopySmall(p + pos, e.data);
       pos += e.data.size();
     }
   }
   StoreBe16(p + ext_header + 2, static_cast<uint16_t>(words));
   // RFC 8285 §4.1.2: "padding bytes have the value of 0 (zero)".
-  if (pos < size) std::memset(p + pos, 0, size - pos);
+  while (pos < size) p[pos++] = 0;
   return size;
 }
 
