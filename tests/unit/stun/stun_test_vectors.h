@@ -71,4 +71,31 @@ inline constexpr std::string_view kRfc5769LongTermNonce = "f//499k954d6OL34oL9FS
 // The RFC's password "The<U+00AD>M<U+00AA>tr<U+2168>" after SASLprep/OpaqueString.
 inline constexpr std::string_view kRfc5769LongTermPassword = "TheMatrIX";
 
+// Captured on 127.0.0.1 from two aioice 0.8.0 agents (Debian python3-aioice) running ICE against
+// each other: agent A controlling (aggressive nomination), agent B controlled.
+inline constexpr std::string_view kAioiceUfragA = "Nnvx";
+inline constexpr std::string_view kAioicePwdA = "XbWzIsFz52CuCFMFAOchFd";
+inline constexpr std::string_view kAioiceUfragB = "t6uH";
+inline constexpr std::string_view kAioicePwdB = "U97R8LbmWracWOjwGj9wod";
+// A -> B Binding request: USERNAME "B:A", PRIORITY, ICE-CONTROLLING, USE-CANDIDATE,
+// MESSAGE-INTEGRITY (B's password), FINGERPRINT.
+inline const char kAioiceRequestAtoB[] =
+    "000100482112a442ff47f6fb1ad6f5245a15223800060009743675483a4e6e76"
+    "78000000002400046effffff802a000895e5e257db7714910025000000080014"
+    "e00afc344270734313a65a480db6724026a4a55d80280004bc147151";
+// B -> A Binding request: USERNAME "A:B", PRIORITY, ICE-CONTROLLED, MESSAGE-INTEGRITY (A's
+// password), FINGERPRINT.
+inline const char kAioiceRequestBtoA[] =
+    "000100442112a44226e5301865ca979492cfab7c000600094e6e76783a743675"
+    "48000000002400046effffff80290008edee3715eee767890008001431714d65"
+    "5e4401a2b191f521d273c1fb0084a77c80280004c8d0e64a";
+// B's success response to A: XOR-MAPPED-ADDRESS 127.0.0.1, MESSAGE-INTEGRITY (B's), FINGERPRINT.
+inline const char kAioiceResponseBtoA[] =
+    "0101002c2112a442ff47f6fb1ad6f5245a152238002000080001edac5e12a443"
+    "000800140085148517b98a7040e85753d9a1fd964620557d80280004ea464ba6";
+// A's success response to B (A's password).
+inline const char kAioiceResponseAtoB[] =
+    "0101002c2112a44226e5301865ca979492cfab7c0020000800018c7a5e12a443"
+    "0008001404d5b3d5e2e2b132b817b4c1f37e507f9e814a2480280004451f0414";
+
 }  // namespace sluice::stun_test
