@@ -47,7 +47,7 @@ struct Layout {
   const char* error = nullptr;  // kInvalidArgument reason, if the header cannot be written
 };
 
-Layout ComputeLayout(const RtpHeader& h) {
+[[gnu::always_inline]] inline Layout ComputeLayout(const RtpHeader& h) {
   Layout l;
   l.size = kRtpFixedHeaderSize + 4 * h.csrc_count;
   if (h.payload_type.value() > 127) l.error = "RTP payload type must be 0-127";
