@@ -72,6 +72,17 @@ std::optional<std::string_view> MediaSection::SsrcValue(Ssrc ssrc,
   return std::nullopt;
 }
 
+std::optional<uint16_t> MediaSection::SctpPortOrLegacy() const {
+  if (sctp_port) return sctp_port;
+  const GenericAttribute* sctpmap = FindAttribute("sctpmap");
+  if (sctpmap == nullptr || !sctpmap->value) return std::nullopt;
+  FieldReader fields(*sctpmap->value);
+  auto port = fields.Next();
+  auto value = port ? ParseDecimal(*port, 65535, 5) : std::nullopt;
+  if (!value) return std::nullopt;
+  return static_cast<uint16_t>(*value);
+}
+
 const GenericAttribute* MediaSection::FindAttribute(std::string_view name) const {
   for (const auto& a : other_attributes) {
     if (a.name == name) return &a;

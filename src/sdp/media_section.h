@@ -65,6 +65,9 @@ struct MediaSection {
   Codec* FindCodec(PayloadType pt);
   // The first a=ssrc value of `attribute` ("cname") for `ssrc`.
   std::optional<std::string_view> SsrcValue(Ssrc ssrc, std::string_view attribute) const;
+  // a=sctp-port, else the port of a legacy "a=sctpmap:<port> webrtc-datachannel ..." (still sent
+  // by aiortc and old Chrome with "DTLS/SCTP <port>" on the m= line).
+  std::optional<uint16_t> SctpPortOrLegacy() const;
   // The first of other_attributes named `name` ("rid", "simulcast", ...).
   const GenericAttribute* FindAttribute(std::string_view name) const;
 
