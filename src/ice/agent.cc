@@ -104,6 +104,7 @@ void Agent::Start(Instant now) {
   }
   MaybeGatheringComplete();
   if (state_ == ConnectionState::kNew && !config_.lite) SetState(ConnectionState::kChecking);
+  Advance(now);  // the first gathering request and check go out now
 }
 
 Result<void> Agent::SetRemoteCredentials(std::string_view ufrag, std::string_view pwd) {

@@ -130,7 +130,8 @@ class Agent {
   // the candidate with its priority (RFC 8445 §5.1.2, RFC 8421 local preference) and foundation.
   Result<Candidate> AddHostCandidate(const TransportAddress& address);
   // Starts server-reflexive gathering (if a STUN server is configured) and connectivity checks
-  // (once remote credentials and candidates are known). Call once, after the host candidates.
+  // (once remote credentials and candidates are known), sending the first requests at once.
+  // Call once, after the host candidates.
   void Start(Instant now);
 
   // The peer's ufrag/pwd (from its SDP). Requests that arrived before are processed now.
