@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <ranges>
 #include <utility>
 #include <vector>
 
@@ -11,6 +13,12 @@ namespace sluice {
 namespace {
 
 using test::FromHex;
+
+// The element walk is a standard range, so std algorithms and range-for work on it.
+static_assert(std::input_iterator<RtpExtensionIterator>);
+static_assert(std::sentinel_for<std::default_sentinel_t, RtpExtensionIterator>);
+static_assert(std::ranges::input_range<const RtpHeaderExtensions>);
+
 using Elements = std::vector<std::pair<int, std::vector<uint8_t>>>;
 
 Elements Collect(const RtpHeaderExtensions& ext) {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <iterator>
 #include <vector>
 
 #include "rtp_test_packets.h"
@@ -14,6 +15,8 @@ namespace sluice {
 namespace {
 
 using test::FromHex;
+
+static_assert(std::forward_iterator<RtpCsrcList::Iterator>);
 
 TEST(RtpPacketViewTest, ParsesMinimalHeader) {
   // RFC 3550 §5.1: V=2, no P/X/CC, M=0, PT 0 (PCMU), seq 1, ts 160, SSRC 0xdeadbeef.
