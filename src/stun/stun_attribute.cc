@@ -7,27 +7,6 @@
 
 namespace sluice {
 
-Result<StunAttribute> ReadStunAttribute(std::span<const uint8_t> message, size_t offset) {
-  if (offset > message.size() || message.size() - offset < kStunAttributeHeaderSize) {
-    return MakeError(ErrorCode::kTruncated, "attribute header runs past the end of the message");
-  }
-  const uint8_t* p = message.data() + offset;  // 4 bytes checked above
-  StunAttribute attr;
-  attr.type = LoadBe16(p);
-  const size_t length = LoadBe16(p + 2);
-  attr.offset = offset;
-  const size_t available = message.size() - offset - kStunAttributeHeaderSize;
-  // Every inner length bounded by the outer one: value and padding inside the message.
-  if (length > available) {
-    return MakeError(ErrorCode::kTruncated, "attribute value runs past the end of the message");
-  }
-  if (StunAttributeSize(length) - kStunAttributeHeaderSize > available) {
-    return MakeError(ErrorCode::kTruncated, "attribute padding runs past the end of the message");
-  }
-  attr.value = message.subspan(offset + kStunAttributeHeaderSize, length);
-  return attr;
-}
-
 Result<size_t> WriteStunAttribute(std::span<uint8_t> out, uint16_t type,
                                   std::span<const uint8_t> value) {
   if (value.size() > 0xFFFF) return MakeError(ErrorCode::kInvalidArgument, "attribute value is longer than 65535 bytes");

@@ -22,6 +22,7 @@
 #include <iterator>
 #include <span>
 
+#include "common/byte_order.h"
 #include "sluice/result.h"
 #include "stun/stun_types.h"
 
@@ -44,7 +45,26 @@ constexpr size_t StunAttributeSize(size_t value_size) {
 
 // Reads the attribute whose header starts at `offset` of `message` (the whole message, header
 // included). Its header, value and padding must all lie inside `message`: kTruncated otherwise.
-Result<StunAttribute> ReadStunAttribute(std::span<const uint8_t> message, size_t offset);
+inline Result<StunAttribute> ReadStunAttribute(std::span<const uint8_t> message, size_t offset) {
+  if (offset > message.size() || message.size() - offset < kStunAttributeHeaderSize) {
+    return MakeError(ErrorCode::kTruncated, "attribute header runs past the end of the message");
+  }
+  const uint8_t* p = message.data() + offset;  // 4 bytes checked above
+  StunAttribute attr;
+  attr.type = LoadBe16(p);
+  const size_t length = LoadBe16(p + 2);
+  attr.offset = offset;
+  const size_t available = message.size() - offset - kStunAttributeHeaderSize;
+  // Every inner length bounded by the outer one: value and padding inside the message.
+  if (length > available) {
+    return MakeError(ErrorCode::kTruncated, "attribute value runs past the end of the message");
+  }
+  if (StunAttributeSize(length) - kStunAttributeHeaderSize > available) {
+    return MakeError(ErrorCode::kTruncated, "attribute padding runs past the end of the message");
+  }
+  attr.value = message.subspan(offset + kStunAttributeHeaderSize, length);
+  return attr;
+}
 
 // Writes header, value and zero padding at the start of `out`; returns the bytes written
 // (StunAttributeSize(value.size())). kInvalidArgument if the value exceeds 65535 bytes,

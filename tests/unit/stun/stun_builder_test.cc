@@ -9,6 +9,7 @@
 #include "stun/stun_ice.h"
 #include "stun/stun_integrity.h"
 #include "stun/stun_message.h"
+#include "support/alloc_counter.h"
 
 namespace sluice {
 namespace {
@@ -259,6 +260,43 @@ TEST(StunIce, UnknownAttributeFlow) {
   auto r = StunMessageView::Parse(std::span<const uint8_t>(resp, *n));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r->unknown_attributes())[0], 0x0031);
+}
+
+}  // namespace
+}  // namespace sluice
+
+namespace sluice {
+namespace {
+
+// DESIGN.md §4: no heap allocation per packet, on receive and on send.
+TEST(StunAlloc, BuildParseVerify10000PacketsAllocateNothing) {
+  const auto remote = StunIntegrityKey::ShortTerm("remote-password-22char");
+  IceBindingRequestParams p;
+  p.username = "abcd:efgh";
+  p.priority = 0x6e7f00ff;
+  p.controlling = true;
+  p.tie_breaker = 77;
+  p.use_candidate = true;
+  uint8_t buf[256];
+  uint8_t resp[256];
+  const auto mapped = *StunAddress::FromString("[2001:db8::7]:5000");
+  test::AllocationScope scope;
+  size_t ok = 0;
+  for (uint32_t i = 0; i < 10000; ++i) {
+    p.transaction_id.bytes[0] = static_cast<uint8_t>(i);
+    p.priority = i;
+    auto n = BuildIceBindingRequest(p, remote, buf);
+    if (!n.ok()) continue;
+    auto r = StunMessageView::Parse(std::span<const uint8_t>(buf, *n));
+    if (!r.ok() || !VerifyMessageIntegrity(*r, remote).ok() || !VerifyFingerprint(*r).ok()) continue;
+    if (r->priority() != i || !r->use_candidate()) continue;
+    auto m = BuildIceBindingSuccess(r->transaction_id(), mapped, remote, resp);
+    if (!m.ok()) continue;
+    auto s = StunMessageView::Parse(std::span<const uint8_t>(resp, *m));
+    if (s.ok() && s->xor_mapped_address() == mapped) ++ok;
+  }
+  EXPECT_EQ(ok, 10000u);
+  EXPECT_EQ(scope.count(), 0u);
 }
 
 }  // namespace
