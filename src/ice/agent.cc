@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "stun/stun_ice.h"
+
 namespace sluice::ice {
 namespace {
 
@@ -56,6 +58,7 @@ Agent::Agent(const AgentConfig& config)
                                                        : RandomIceString(24, random_);
   // §7.3.1.1 tie-breaker: a 64-bit random number chosen once.
   tie_breaker_ = random_.NextU64();
+  local_key_ = StunIntegrityKey::ShortTerm(local_pwd_);
   if (config_.ta <= Duration::zero()) config_.ta = milliseconds(1);
   if (config_.min_rto <= Duration::zero()) config_.min_rto = milliseconds(1);
   if (config_.max_transmissions < 1) config_.max_transmissions = 1;
@@ -69,10 +72,10 @@ std::optional<SelectedPair> Agent::selected_pair() const {
 
 Result<Candidate> Agent::AddHostCandidate(const TransportAddress& address) {
   if (FindLocalBase(address)) return MakeError(ErrorCode::kInvalidArgument, "host candidate added twice");
-  if (address.port == 0) return MakeError(ErrorCode::kInvalidArgument, "host candidate needs a bound port");
+  if (address.port() == 0) return MakeError(ErrorCode::kInvalidArgument, "host candidate needs a bound port");
   uint32_t same_family = 0;
   for (const auto& l : local_) {
-    if (l.candidate.type == CandidateType::kHost && l.candidate.address.family == address.family) {
+    if (l.candidate.type == CandidateType::kHost && l.candidate.address.family() == address.family()) {
       ++same_family;
     }
   }
@@ -80,15 +83,15 @@ Result<Candidate> Agent::AddHostCandidate(const TransportAddress& address) {
   l.candidate.type = CandidateType::kHost;
   l.candidate.address = address;
   l.candidate.priority =
-      ComputePriority(CandidateType::kHost, HostLocalPreference(address.family, same_family));
+      ComputePriority(CandidateType::kHost, HostLocalPreference(address.family(), same_family));
   l.candidate.foundation = ComputeFoundation(CandidateType::kHost, address);
   l.base = address;
-  l.gathering_done = !config_.stun_server || config_.stun_server->family != address.family;
+  l.gathering_done = !config_.stun_server || config_.stun_server->family() != address.family();
   local_.push_back(l);
   size_t index = local_.size() - 1;
   events_.push_back(Event{.type = EventType::kLocalCandidate, .candidate = l.candidate});
   for (size_t r = 0; r < remote_.size(); ++r) {
-    if (remote_[r].address.family == address.family) AddPair(index, r, PairState::kWaiting);
+    if (remote_[r].address.family() == address.family()) AddPair(index, r, PairState::kWaiting);
   }
   if (started_ && !l.gathering_done) NewTransaction(TxKind::kGather, index);
   return l.candidate;
@@ -117,6 +120,7 @@ Result<void> Agent::SetRemoteCredentials(std::string_view ufrag, std::string_vie
   }
   remote_ufrag_ = std::string(ufrag);
   remote_pwd_ = std::string(pwd);
+  remote_key_ = StunIntegrityKey::ShortTerm(remote_pwd_);
   // Our requests carry USERNAME "RFRAG:LFRAG" (RFC 8445 §7.2.2).
   username_out_ = remote_ufrag_ + ":" + local_ufrag_;
   // §7.3: requests that arrived before the credentials were answered at once; now they create
@@ -142,7 +146,7 @@ void Agent::SetRemoteLite(bool remote_lite) {
 
 Result<void> Agent::AddRemoteCandidate(const Candidate& c) {
   if (c.component != 1) return MakeError(ErrorCode::kUnsupported, "only component 1 (rtcp-mux) is supported");
-  if (c.address.port == 0) return MakeError(ErrorCode::kInvalidArgument, "remote candidate has port 0");
+  if (c.address.port() == 0) return MakeError(ErrorCode::kInvalidArgument, "remote candidate has port 0");
   if (remote_end_of_candidates_) {
     return MakeError(ErrorCode::kInvalidState, "remote candidate after end-of-candidates");
   }
@@ -161,7 +165,7 @@ Result<void> Agent::AddRemoteCandidate(const Candidate& c) {
   remote_.push_back(c);
   size_t r = remote_.size() - 1;
   for (size_t l = 0; l < local_.size(); ++l) {
-    if (local_[l].candidate.type == CandidateType::kHost && local_[l].base.family == c.address.family) {
+    if (local_[l].candidate.type == CandidateType::kHost && local_[l].base.family() == c.address.family()) {
       AddPair(l, r, PairState::kWaiting);
     }
   }
@@ -177,22 +181,27 @@ void Agent::HandleReceive(Instant now, const TransportAddress& local, const Tran
                           std::span<const uint8_t> datagram) {
   if (now > now_) now_ = now;
   if (state_ == ConnectionState::kFailed) return;
-  auto parsed = ParseIceStun(datagram);
-  if (!parsed) {
-    if (parsed.error().code == ErrorCode::kAuthFailed) ++stats_.bad_fingerprint;
-    else ++stats_.malformed;
+  auto parsed = StunMessageView::Parse(datagram);
+  if (!parsed || parsed->method() != StunMethod::kBinding) {
+    ++stats_.malformed;
     return;
   }
-  const IceStunMessage& msg = *parsed;
-  switch (msg.cls) {
+  const StunMessageView& msg = *parsed;
+  // RFC 8489 §14.7: a FINGERPRINT that does not match means the packet is not STUN (or was
+  // damaged): always a drop. Whether one is required depends on the message (below).
+  if (msg.has_fingerprint() && !VerifyFingerprint(msg)) {
+    ++stats_.bad_fingerprint;
+    return;
+  }
+  switch (msg.message_class()) {
     case StunClass::kRequest:
       ++stats_.requests_received;
-      HandleRequest(now, local, remote, msg, datagram);
+      HandleRequest(now, local, remote, msg);
       break;
-    case StunClass::kSuccess:
-    case StunClass::kError:
+    case StunClass::kSuccessResponse:
+    case StunClass::kErrorResponse:
       ++stats_.responses_received;
-      HandleResponse(now, local, remote, msg, datagram);
+      HandleResponse(now, local, remote, msg);
       break;
     case StunClass::kIndication:
       break;  // Binding indications are keepalives (RFC 8445 §11): nothing to do
@@ -202,26 +211,27 @@ void Agent::HandleReceive(Instant now, const TransportAddress& local, const Tran
 }
 
 void Agent::HandleRequest(Instant now, const TransportAddress& local, const TransportAddress& remote,
-                          const IceStunMessage& msg, std::span<const uint8_t> datagram) {
+                          const StunMessageView& msg) {
   // RFC 8445 §7: every ICE STUN message carries FINGERPRINT; RFC 8489 §9.1.3: a request without
   // USERNAME or MESSAGE-INTEGRITY, or with a USERNAME that is not ours, is rejected. ICE answers
   // nothing to such packets: they are counted drops.
-  if (!msg.has_fingerprint) {
+  if (!msg.has_fingerprint()) {
     ++stats_.bad_fingerprint;
     return;
   }
-  if (!msg.has_username) {
+  std::optional<std::string_view> username = msg.username();
+  if (!username) {
     ++stats_.unknown_username;
     return;
   }
   // §7.3: the USERNAME is "LFRAG:RFRAG" from our point of view.
-  size_t colon = msg.username.find(':');
-  if (colon == std::string_view::npos || msg.username.substr(0, colon) != local_ufrag_) {
+  size_t colon = username->find(':');
+  if (colon == std::string_view::npos || username->substr(0, colon) != local_ufrag_) {
     ++stats_.unknown_username;
     return;
   }
-  std::string_view their_ufrag = msg.username.substr(colon + 1);
-  if (!msg.has_integrity || !VerifyIceIntegrity(datagram, local_pwd_)) {
+  std::string_view their_ufrag = username->substr(colon + 1);
+  if (!VerifyMessageIntegrity(msg, *local_key_)) {
     ++stats_.bad_integrity;
     return;
   }
@@ -234,50 +244,61 @@ void Agent::HandleRequest(Instant now, const TransportAddress& local, const Tran
     ++stats_.unknown_local_address;
     return;
   }
-  // §7.3: "The agent MUST ... include a PRIORITY attribute" in checks; without it: 400.
-  if (!msg.priority) {
-    SendResponse(local, remote, msg.transaction_id, kStunBadRequest);
+  // RFC 8489 §6.3.1.1: "If the request contains one or more unknown comprehension-required
+  // attributes, the server replies with an error response with an error code of 420".
+  if (!msg.unknown_comprehension_required().empty()) {
+    ++stats_.unknown_attributes;
+    SendResponse(local, remote, msg.transaction_id(), kStunErrorUnknownAttribute,
+                 msg.unknown_comprehension_required());
     return;
   }
+  // §7.3: checks carry PRIORITY; a request without it is a 400 (Bad Request).
+  std::optional<uint32_t> priority = msg.priority();
+  if (!priority) {
+    SendResponse(local, remote, msg.transaction_id(), kStunErrorBadRequest);
+    return;
+  }
+  std::optional<uint64_t> their_controlling = msg.ice_controlling();
+  std::optional<uint64_t> their_controlled = msg.ice_controlled();
 
   // §7.3.1.1 role conflict (a lite agent is always controlled and never detects conflicts).
   if (!config_.lite) {
-    if (role_ == Role::kControlling && msg.ice_controlling) {
+    if (role_ == Role::kControlling && their_controlling) {
       ++stats_.role_conflicts;
       // "If the agent's tiebreaker value is larger than or equal to the contents of the
       // ICE-CONTROLLING attribute, the agent generates a Binding error response and includes an
       // ERROR-CODE attribute with a value of 487 (Role Conflict)". Otherwise it switches role.
-      if (tie_breaker_ >= *msg.ice_controlling) {
-        SendResponse(local, remote, msg.transaction_id, kStunRoleConflict);
+      if (tie_breaker_ >= *their_controlling) {
+        SendResponse(local, remote, msg.transaction_id(), kStunErrorRoleConflict);
         return;
       }
       SetRole(Role::kControlled);
-    } else if (role_ == Role::kControlled && msg.ice_controlled) {
+    } else if (role_ == Role::kControlled && their_controlled) {
       ++stats_.role_conflicts;
       // "If the agent's tiebreaker value is larger than or equal to the contents of the
       // ICE-CONTROLLED attribute, the agent switches to the controlling role." Otherwise 487.
-      if (tie_breaker_ >= *msg.ice_controlled) {
+      if (tie_breaker_ >= *their_controlled) {
         SetRole(Role::kControlling);
       } else {
-        SendResponse(local, remote, msg.transaction_id, kStunRoleConflict);
+        SendResponse(local, remote, msg.transaction_id(), kStunErrorRoleConflict);
         return;
       }
     }
   }
 
   // §7.3.1.2: a success response with XOR-MAPPED-ADDRESS = the request's source, sent at once.
-  SendResponse(local, remote, msg.transaction_id, std::nullopt);
+  SendResponse(local, remote, msg.transaction_id(), std::nullopt);
 
   if (remote_ufrag_.empty()) {
     // §7.3: credentials not known yet: answered above; remembered for the prflx candidate and
     // triggered check once SetRemoteCredentials arrives.
     if (early_.size() < kMaxEarlyRequests) {
-      early_.push_back(EarlyRequest{local, remote, std::string(their_ufrag), *msg.priority,
-                                    msg.use_candidate});
+      early_.push_back(EarlyRequest{local, remote, std::string(their_ufrag), *priority,
+                                    msg.use_candidate()});
     }
     return;
   }
-  ProcessCheckRequest(now, *local_index, remote, *msg.priority, msg.use_candidate);
+  ProcessCheckRequest(now, *local_index, remote, *priority, msg.use_candidate());
 }
 
 void Agent::ProcessCheckRequest(Instant now, size_t local, const TransportAddress& remote,
@@ -343,8 +364,8 @@ void Agent::ProcessCheckRequest(Instant now, size_t local, const TransportAddres
 }
 
 void Agent::HandleResponse(Instant now, const TransportAddress& local, const TransportAddress& remote,
-                           const IceStunMessage& msg, std::span<const uint8_t> datagram) {
-  Transaction* tx = FindTransaction(msg.transaction_id);
+                           const StunMessageView& msg) {
+  Transaction* tx = FindTransaction(msg.transaction_id());
   if (!tx) {
     ++stats_.unmatched_responses;
     return;
@@ -353,12 +374,12 @@ void Agent::HandleResponse(Instant now, const TransportAddress& local, const Tra
     HandleGatherResponse(*tx, remote, msg);
     return;
   }
-  if (!msg.has_fingerprint) {
+  if (!msg.has_fingerprint()) {
     ++stats_.bad_fingerprint;
     return;
   }
   // §7.2.5: responses are authenticated with the password we used on the request (the peer's).
-  if (!msg.has_integrity || !VerifyIceIntegrity(datagram, remote_pwd_)) {
+  if (!remote_key_ || !VerifyMessageIntegrity(msg, *remote_key_)) {
     ++stats_.bad_integrity;
     return;
   }
@@ -369,7 +390,7 @@ void Agent::HandleResponse(Instant now, const TransportAddress& local, const Tra
   // in the Binding request and response are symmetric"; otherwise the check fails.
   bool symmetric = remote == remote_[pair.remote].address && local == local_[pair.local].base;
   if (done.kind == TxKind::kConsent) {
-    if (symmetric && msg.cls == StunClass::kSuccess && selected_ && *selected_ == done.index) {
+    if (symmetric && msg.message_class() == StunClass::kSuccessResponse && selected_ && *selected_ == done.index) {
       consent_.OnProofOfLife(now);
     }
     return;
@@ -378,8 +399,9 @@ void Agent::HandleResponse(Instant now, const TransportAddress& local, const Tra
     OnCheckFailure(done.index);
     return;
   }
-  if (msg.cls == StunClass::kError) {
-    if (*msg.error_code == kStunRoleConflict) {
+  if (msg.message_class() == StunClass::kErrorResponse) {
+    std::optional<StunErrorCode> error = msg.error_code();
+    if (error && error->code == kStunErrorRoleConflict) {
       ++stats_.role_conflicts;
       // §7.2.5.1: switch to the role opposite the one the request announced, then "the agent
       // MUST enqueue the candidate pair whose check generated the 487 into the triggered check
@@ -399,7 +421,7 @@ void Agent::HandleResponse(Instant now, const TransportAddress& local, const Tra
 }
 
 void Agent::HandleGatherResponse(Transaction& tx, const TransportAddress& remote,
-                                 const IceStunMessage& msg) {
+                                 const StunMessageView& msg) {
   if (!config_.stun_server || remote != *config_.stun_server) {
     ++stats_.unmatched_responses;
     return;
@@ -407,18 +429,20 @@ void Agent::HandleGatherResponse(Transaction& tx, const TransportAddress& remote
   size_t index = tx.index;
   tx.in_use = false;
   local_[index].gathering_done = true;
-  if (msg.cls == StunClass::kSuccess && msg.xor_mapped_address &&
-      msg.xor_mapped_address->family == local_[index].base.family &&
-      *msg.xor_mapped_address != local_[index].base) {
+  // RFC 8489 §14.2: XOR-MAPPED-ADDRESS; very old servers only send MAPPED-ADDRESS.
+  std::optional<StunAddress> mapped = msg.xor_mapped_address();
+  if (!mapped) mapped = msg.mapped_address();
+  if (msg.message_class() == StunClass::kSuccessResponse && mapped &&
+      mapped->family() == local_[index].base.family() && *mapped != local_[index].base) {
     // §5.1.1.2: the mapped address is a server-reflexive candidate whose base is the host
     // candidate; §5.1.3 drops it if it equals another local candidate.
     bool duplicate = std::any_of(local_.begin(), local_.end(), [&](const LocalCandidate& l) {
-      return l.candidate.address == *msg.xor_mapped_address;
+      return l.candidate.address == *mapped;
     });
     if (!duplicate) {
       LocalCandidate s;
       s.candidate.type = CandidateType::kServerReflexive;
-      s.candidate.address = *msg.xor_mapped_address;
+      s.candidate.address = *mapped;
       s.candidate.related = local_[index].base;
       s.candidate.priority = ComputePriority(CandidateType::kServerReflexive,
                                              local_[index].candidate.local_preference());
@@ -436,16 +460,17 @@ void Agent::HandleGatherResponse(Transaction& tx, const TransportAddress& remote
 }
 
 void Agent::SendResponse(const TransportAddress& local, const TransportAddress& remote,
-                         const TransactionId& id, std::optional<uint16_t> error) {
+                         const StunTransactionId& id, std::optional<uint16_t> error,
+                         std::span<const uint16_t> unknown) {
   TransmitQueue::Slot* slot = transmit_.Back();
   if (!slot) {
     ++stats_.transmit_queue_full;
     return;
   }
-  // §7.3.1.2 / RFC 8489 §9.1.3: the response is keyed by the same (our) password.
-  Result<size_t> n = error ? WriteBindingError(id, *error, *error == kStunRoleConflict ? "Role Conflict" : "Bad Request",
-                                               local_pwd_, slot->bytes)
-                           : WriteBindingSuccess(id, remote, local_pwd_, slot->bytes);
+  // §7.3.1.2 / RFC 8489 §9.1.3: the response is keyed by the same (our) password and carries
+  // XOR-MAPPED-ADDRESS = the request's source.
+  Result<size_t> n = error ? BuildIceBindingError(id, *error, &*local_key_, slot->bytes, unknown)
+                           : BuildIceBindingSuccess(id, remote, *local_key_, slot->bytes);
   if (n) ++stats_.responses_sent;
   Enqueue(local, remote, n, slot);
 }

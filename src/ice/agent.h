@@ -26,10 +26,12 @@
 #include "common/time.h"
 #include "ice/candidate.h"
 #include "ice/consent.h"
-#include "ice/ice_stun.h"
 #include "ice/transmit_queue.h"
 #include "ice/transport_address.h"
 #include "sluice/result.h"
+#include "stun/stun_integrity.h"
+#include "stun/stun_message.h"
+#include "stun/stun_types.h"
 
 namespace sluice::ice {
 
@@ -99,6 +101,7 @@ struct AgentStats {
   uint64_t consent_checks_sent = 0;
   uint64_t role_conflicts = 0;       // 487s sent or received
   uint64_t malformed = 0;            // not a parsable STUN Binding message
+  uint64_t unknown_attributes = 0;   // authentic requests answered 420 (RFC 8489 §6.3.1.1)
   uint64_t bad_fingerprint = 0;      // FINGERPRINT missing (where required) or wrong
   uint64_t bad_integrity = 0;        // MESSAGE-INTEGRITY missing or wrong
   uint64_t unknown_username = 0;     // USERNAME missing or not ours
@@ -171,7 +174,7 @@ class Agent {
   struct Transaction {
     bool in_use = false;
     TxKind kind = TxKind::kCheck;
-    TransactionId id{};
+    StunTransactionId id{};
     size_t index = 0;  // pair (kCheck, kConsent) or local candidate (kGather)
     bool use_candidate = false;
     Role role = Role::kControlling;  // the role the request announced
@@ -196,14 +199,15 @@ class Agent {
 
   // agent.cc: receive path
   void HandleRequest(Instant now, const TransportAddress& local, const TransportAddress& remote,
-                     const IceStunMessage& msg, std::span<const uint8_t> datagram);
+                     const StunMessageView& msg);
   void HandleResponse(Instant now, const TransportAddress& local, const TransportAddress& remote,
-                      const IceStunMessage& msg, std::span<const uint8_t> datagram);
-  void HandleGatherResponse(Transaction& tx, const TransportAddress& remote, const IceStunMessage& msg);
+                      const StunMessageView& msg);
+  void HandleGatherResponse(Transaction& tx, const TransportAddress& remote, const StunMessageView& msg);
   void ProcessCheckRequest(Instant now, size_t local, const TransportAddress& remote,
                            uint32_t priority, bool use_candidate);
   void SendResponse(const TransportAddress& local, const TransportAddress& remote,
-                    const TransactionId& id, std::optional<uint16_t> error);
+                    const StunTransactionId& id, std::optional<uint16_t> error,
+                    std::span<const uint16_t> unknown = {});
 
   // agent_checks.cc: check list, transactions, nomination, consent, state
   void Advance(Instant now);
@@ -216,7 +220,7 @@ class Agent {
   std::optional<size_t> NextOrdinaryCheck() const;
   void StartCheck(Instant now, size_t pair, bool use_candidate);
   Transaction* NewTransaction(TxKind kind, size_t index);
-  Transaction* FindTransaction(const TransactionId& id);
+  Transaction* FindTransaction(const StunTransactionId& id);
   bool LiveCheckOnPair(size_t pair, const Transaction* except) const;
   void SendRequest(Transaction& tx);
   void RunTransactions(Instant now);
@@ -241,6 +245,9 @@ class Agent {
   std::string remote_ufrag_;
   std::string remote_pwd_;
   std::string username_out_;  // "remote:local", for our requests
+  // HMAC keys with precomputed state: ours keys responses, the peer's keys our requests.
+  std::optional<StunIntegrityKey> local_key_;
+  std::optional<StunIntegrityKey> remote_key_;
   bool remote_lite_ = false;
   bool remote_end_of_candidates_ = false;
   uint64_t tie_breaker_ = 0;

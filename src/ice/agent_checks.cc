@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "ice/agent.h"
+#include "stun/stun_builder.h"
+#include "stun/stun_ice.h"
 
 namespace sluice::ice {
 
@@ -130,13 +132,13 @@ Agent::Transaction* Agent::NewTransaction(TxKind kind, size_t index) {
     tx.next_send = now_;
     // RFC 8489 §6: "The transaction ID MUST be uniformly and randomly chosen from the interval
     // 0 .. 2**96-1".
-    random_.Fill(tx.id);
+    random_.Fill(tx.id.bytes);
     return &tx;
   }
   return nullptr;
 }
 
-Agent::Transaction* Agent::FindTransaction(const TransactionId& id) {
+Agent::Transaction* Agent::FindTransaction(const StunTransactionId& id) {
   for (Transaction& tx : transactions_) {
     if (tx.in_use && tx.id == id) return &tx;
   }
@@ -157,27 +159,26 @@ void Agent::SendRequest(Transaction& tx) {
     return;
   }
   if (tx.kind == TxKind::kGather) {
-    // §5.1.1.2: a plain Binding request to the STUN server, no credentials.
-    BindingRequestParams params;
-    params.transaction_id = tx.id;
-    Enqueue(local_[tx.index].base, *config_.stun_server, WriteBindingRequest(params, slot->bytes), slot);
+    // §5.1.1.2: a plain Binding request to the STUN server, no credentials (FINGERPRINT only).
+    StunMessageBuilder b(slot->bytes, StunMethod::kBinding, StunClass::kRequest, tx.id);
+    b.AddFingerprint();
+    Enqueue(local_[tx.index].base, *config_.stun_server, b.Finish(), slot);
     return;
   }
   const Pair& p = pairs_[tx.index];
   const LocalCandidate& l = local_[p.local];
-  BindingRequestParams params;
+  IceBindingRequestParams params;
   params.transaction_id = tx.id;
   // §7.2.2: USERNAME "RFRAG:LFRAG", MESSAGE-INTEGRITY with the remote password, PRIORITY of a
   // peer-reflexive candidate from this base ("type preference ... peer reflexive"), the role
   // attribute with our tie-breaker, and USE-CANDIDATE when nominating.
   params.username = username_out_;
-  params.password = remote_pwd_;
   params.priority = ComputePriority(CandidateType::kPeerReflexive, l.candidate.local_preference());
-  params.include_role = true;
   params.controlling = tx.role == Role::kControlling;
   params.tie_breaker = tie_breaker_;
-  params.use_candidate = tx.use_candidate;
-  Enqueue(l.base, remote_[p.remote].address, WriteBindingRequest(params, slot->bytes), slot);
+  params.use_candidate = tx.use_candidate && params.controlling;
+  Enqueue(l.base, remote_[p.remote].address, BuildIceBindingRequest(params, *remote_key_, slot->bytes),
+          slot);
 }
 
 void Agent::RunTransactions(Instant now) {

@@ -74,21 +74,21 @@ std::string ComputeFoundation(CandidateType type, const TransportAddress& base,
     h *= 16777619u;
   };
   mix(static_cast<uint8_t>(type));
-  for (size_t i = 0; i < base.ip_size(); ++i) mix(base.ip[i]);
+  for (uint8_t b : base.address()) mix(b);
   if (server) {
-    for (size_t i = 0; i < server->ip_size(); ++i) mix(server->ip[i]);
-    mix(static_cast<uint8_t>(server->port >> 8));
-    mix(static_cast<uint8_t>(server->port));
+    for (uint8_t b : server->address()) mix(b);
+    mix(static_cast<uint8_t>(server->port() >> 8));
+    mix(static_cast<uint8_t>(server->port()));
   }
   return std::to_string(h);
 }
 
 std::string Candidate::ToSdpString() const {
   std::string out = "candidate:" + foundation + " " + std::to_string(component) + " udp " +
-                    std::to_string(priority) + " " + address.IpString() + " " +
-                    std::to_string(address.port) + " typ " + ToString(type);
+                    std::to_string(priority) + " " + IpString(address) + " " +
+                    std::to_string(address.port()) + " typ " + ToString(type);
   if (related) {
-    out += " raddr " + related->IpString() + " rport " + std::to_string(related->port);
+    out += " raddr " + IpString(*related) + " rport " + std::to_string(related->port());
   }
   return out;
 }
@@ -132,7 +132,7 @@ Result<Candidate> Candidate::FromSdpString(std::string_view line) {
   if (!ParseNumber(tok[5], port) || port > 65535) {
     return MakeError(ErrorCode::kMalformed, "candidate port must be 0-65535");
   }
-  auto addr = TransportAddress::FromString(tok[4], static_cast<uint16_t>(port));
+  auto addr = ParseIp(tok[4], static_cast<uint16_t>(port));
   if (!addr) {
     if (tok[4].size() > 6 && tok[4].substr(tok[4].size() - 6) == ".local") {
       return MakeError(ErrorCode::kUnsupported, "mDNS host-name candidates are not supported");
@@ -161,7 +161,7 @@ Result<Candidate> Candidate::FromSdpString(std::string_view line) {
     }
   }
   if (raddr) {
-    auto r = TransportAddress::FromString(*raddr, rport.value_or(0));
+    auto r = ParseIp(*raddr, rport.value_or(0));
     if (!r) return MakeError(ErrorCode::kMalformed, "candidate raddr is not an IP literal");
     c.related = *r;
   }

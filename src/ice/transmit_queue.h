@@ -10,10 +10,12 @@
 #include <cstdint>
 #include <span>
 
-#include "ice/ice_stun.h"
 #include "ice/transport_address.h"
 
 namespace sluice::ice {
+
+// The largest STUN message the agent writes (USERNAME up to 513 bytes plus the ICE attributes).
+inline constexpr size_t kMaxIceStunSize = 700;
 
 struct Transmit {
   TransportAddress local;   // the socket (candidate base) to send from

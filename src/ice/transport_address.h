@@ -1,8 +1,7 @@
-// TransportAddress: an IPv4 or IPv6 address and a UDP port, as a plain value.
+// TransportAddress: the stun layer's address value type (IPv4 or IPv6 + UDP port), plus the IP
+// text helpers candidate lines need ("192.0.2.1", "2001:db8::1" without a port).
 //
-// The ICE agent keys candidates, pairs and transactions on it, so it is small, trivially
-// copyable and compares by value. Text conversion ("192.0.2.1", "2001:db8::1") is for candidate
-// lines and logs only (control path). Thread rules: a plain value.
+// Thread rules: plain values and pure functions.
 #pragma once
 
 #include <array>
@@ -11,44 +10,27 @@
 #include <string>
 #include <string_view>
 
+#include "stun/stun_address.h"
+
 namespace sluice::ice {
 
-enum class AddressFamily : uint8_t { kIpv4, kIpv6 };
+using TransportAddress = StunAddress;
+using AddressFamily = StunAddressFamily;
 
-struct TransportAddress {
-  AddressFamily family = AddressFamily::kIpv4;
-  // IPv4 uses the first 4 bytes; the rest stay zero so that == compares by value.
+inline TransportAddress Ipv4Address(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port) {
+  return StunAddress::Ipv4({a, b, c, d}, port);
+}
+inline bool IsIpv6(const TransportAddress& a) { return a.family() == AddressFamily::kIpv6; }
+inline TransportAddress WithPort(const TransportAddress& a, uint16_t port) {
   std::array<uint8_t, 16> ip{};
-  uint16_t port = 0;
+  for (size_t i = 0; i < a.address().size(); ++i) ip[i] = a.address()[i];
+  if (IsIpv6(a)) return StunAddress::Ipv6(ip, port);
+  return StunAddress::Ipv4({ip[0], ip[1], ip[2], ip[3]}, port);
+}
 
-  static TransportAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port) {
-    TransportAddress t;
-    t.family = AddressFamily::kIpv4;
-    t.ip[0] = a;
-    t.ip[1] = b;
-    t.ip[2] = c;
-    t.ip[3] = d;
-    t.port = port;
-    return t;
-  }
-  static TransportAddress V6(const std::array<uint8_t, 16>& ip, uint16_t port) {
-    TransportAddress t;
-    t.family = AddressFamily::kIpv6;
-    t.ip = ip;
-    t.port = port;
-    return t;
-  }
-  // Parses an IP literal (no brackets, no host names) and takes `port`.
-  static std::optional<TransportAddress> FromString(std::string_view ip, uint16_t port);
-
-  bool is_ipv6() const { return family == AddressFamily::kIpv6; }
-  size_t ip_size() const { return is_ipv6() ? 16 : 4; }
-  // "192.0.2.1" / "2001:db8::1" (no port).
-  std::string IpString() const;
-  // "192.0.2.1:5000" / "[2001:db8::1]:5000".
-  std::string ToString() const;
-
-  friend bool operator==(const TransportAddress&, const TransportAddress&) = default;
-};
+// Parses an IP literal (no brackets, no port, no host name) and takes `port`.
+std::optional<TransportAddress> ParseIp(std::string_view ip, uint16_t port);
+// The address without the port: "192.0.2.1", "2001:db8::1".
+std::string IpString(const TransportAddress& a);
 
 }  // namespace sluice::ice

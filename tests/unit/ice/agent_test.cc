@@ -8,12 +8,14 @@
 #include <cstdio>
 
 #include "ice_harness.h"
+#include "stun/stun_ice.h"
+#include "stun/stun_integrity.h"
 
 namespace sluice::ice::test {
 namespace {
 
-constexpr auto kA1 = TransportAddress{AddressFamily::kIpv4, {10, 0, 0, 1}, 1000};
-constexpr auto kZ1 = TransportAddress{AddressFamily::kIpv4, {10, 0, 0, 2}, 2000};
+const TransportAddress kA1 = Ipv4Address(10, 0, 0, 1, 1000);
+const TransportAddress kZ1 = Ipv4Address(10, 0, 0, 2, 2000);
 
 bool Connected(Side& s) { return s.connected(); }
 
@@ -83,8 +85,8 @@ TEST(IceAgentTest, PrefersIpv6WhenBothFamiliesWork) {
   h.AddHosts(h.z(), {kZ1, V6("2001:db8::2", 2001)});
   h.Connect();
   ASSERT_TRUE(h.RunUntilConnected(seconds(3)));
-  EXPECT_TRUE(h.a().agent.selected_pair()->local_base.is_ipv6());
-  EXPECT_TRUE(h.z().agent.selected_pair()->local_base.is_ipv6());
+  EXPECT_TRUE(h.a().agent.selected_pair()->local_base.family() == AddressFamily::kIpv6);
+  EXPECT_TRUE(h.z().agent.selected_pair()->local_base.family() == AddressFamily::kIpv6);
 }
 
 TEST(IceAgentTest, ControlledAgentStartingFirstStillFollowsTheNomination) {
@@ -454,26 +456,36 @@ TEST(IceAgentTest, BadFingerprintUnknownUsernameAndBadIntegrityAreCountedDrops) 
   // Well-formed requests with the wrong credentials.
   std::array<uint8_t, kMaxIceStunSize> buf;
   std::string good_user = z.local_ufrag() + ":" + h.a().agent.local_ufrag();
-  BindingRequestParams p{.username = good_user, .password = "WrongPasswordWrongPassw",
-                         .priority = 1, .include_role = true};
-  auto n = WriteBindingRequest(p, buf);
+  auto wrong_key = StunIntegrityKey::ShortTerm("WrongPasswordWrongPassw");
+  auto z_key = StunIntegrityKey::ShortTerm(z.local_pwd());
+  IceBindingRequestParams p{.username = good_user, .priority = 1};
+  auto n = BuildIceBindingRequest(p, wrong_key, buf);
   ASSERT_TRUE(n.ok());
   z.HandleReceive(h.now(), kZ1, kA1, std::span(buf.data(), *n));
   EXPECT_EQ(z.stats().bad_integrity, before.bad_integrity + 1);
-  p.username = "nope:" + h.a().agent.local_ufrag();
-  p.password = z.local_pwd();
-  n = WriteBindingRequest(p, buf);
+  std::string nope = "nope:" + h.a().agent.local_ufrag();
+  p.username = nope;
+  n = BuildIceBindingRequest(p, z_key, buf);
   z.HandleReceive(h.now(), kZ1, kA1, std::span(buf.data(), *n));
   EXPECT_EQ(z.stats().unknown_username, before.unknown_username + 1);
   std::string other = z.local_ufrag() + ":someoneelse";  // not the remote ufrag we know
   p.username = other;
-  n = WriteBindingRequest(p, buf);
+  n = BuildIceBindingRequest(p, z_key, buf);
   z.HandleReceive(h.now(), kZ1, kA1, std::span(buf.data(), *n));
   EXPECT_EQ(z.stats().unknown_username, before.unknown_username + 2);
-  p.username = "";  // no USERNAME, no MESSAGE-INTEGRITY
-  n = WriteBindingRequest(p, buf);
+  // No USERNAME, no MESSAGE-INTEGRITY.
+  StunMessageBuilder bare(buf, StunMethod::kBinding, StunClass::kRequest, StunTransactionId{});
+  n = bare.AddPriority(1).AddFingerprint().Finish();
+  ASSERT_TRUE(n.ok());
   z.HandleReceive(h.now(), kZ1, kA1, std::span(buf.data(), *n));
-  EXPECT_EQ(z.stats().dropped(), before.dropped() + 5);
+  // Authentic but without FINGERPRINT.
+  StunMessageBuilder no_fp(buf, StunMethod::kBinding, StunClass::kRequest, StunTransactionId{});
+  std::string user_ok = z.local_ufrag() + ":" + h.a().agent.local_ufrag();
+  n = no_fp.AddUsername(user_ok).AddPriority(1).AddMessageIntegrity(z_key).Finish();
+  ASSERT_TRUE(n.ok());
+  z.HandleReceive(h.now(), kZ1, kA1, std::span(buf.data(), *n));
+  EXPECT_EQ(z.stats().bad_fingerprint, before.bad_fingerprint + 2);
+  EXPECT_EQ(z.stats().dropped(), before.dropped() + 6);
   EXPECT_FALSE(z.PollTransmit());  // none of these is answered
   EXPECT_EQ(z.state(), ConnectionState::kChecking);
 
@@ -484,12 +496,13 @@ TEST(IceAgentTest, BadFingerprintUnknownUsernameAndBadIntegrityAreCountedDrops) 
   z.HandleReceive(h.now(), kZ1, kA1, check);
   auto t = z.PollTransmit();
   ASSERT_TRUE(t);
-  auto resp = ParseIceStun(t->data);
+  auto resp = StunMessageView::Parse(t->data);
   ASSERT_TRUE(resp.ok());
-  EXPECT_EQ(resp->cls, StunClass::kSuccess);
-  EXPECT_EQ(resp->xor_mapped_address, kA1);
-  EXPECT_TRUE(VerifyIceIntegrity(t->data, z.local_pwd()));
-  EXPECT_FALSE(VerifyIceIntegrity(t->data, h.a().agent.local_pwd()));
+  EXPECT_EQ(resp->message_class(), StunClass::kSuccessResponse);
+  EXPECT_EQ(resp->xor_mapped_address(), kA1);
+  EXPECT_TRUE(VerifyMessageIntegrity(*resp, z_key).ok());
+  EXPECT_FALSE(VerifyMessageIntegrity(*resp, StunIntegrityKey::ShortTerm(h.a().agent.local_pwd())).ok());
+  EXPECT_TRUE(VerifyFingerprint(*resp).ok());
   // A response nobody asked for is a counted drop.
   std::vector<uint8_t> stray(t->data.begin(), t->data.end());
   h.a().agent.HandleReceive(h.now(), kA1, kZ1, stray);

@@ -28,15 +28,15 @@ TEST(CandidateTest, Rfc8421InterleavesFamiliesIpv6First) {
 }
 
 TEST(CandidateTest, FoundationDependsOnTypeBaseAndServer) {
-  auto a = TransportAddress::V4(192, 0, 2, 1, 1000);
-  auto a_other_port = TransportAddress::V4(192, 0, 2, 1, 2000);
-  auto b = TransportAddress::V4(192, 0, 2, 2, 1000);
+  auto a = Ipv4Address(192, 0, 2, 1, 1000);
+  auto a_other_port = Ipv4Address(192, 0, 2, 1, 2000);
+  auto b = Ipv4Address(192, 0, 2, 2, 1000);
   EXPECT_EQ(ComputeFoundation(CandidateType::kHost, a), ComputeFoundation(CandidateType::kHost, a_other_port));
   EXPECT_NE(ComputeFoundation(CandidateType::kHost, a), ComputeFoundation(CandidateType::kHost, b));
   EXPECT_NE(ComputeFoundation(CandidateType::kHost, a),
             ComputeFoundation(CandidateType::kServerReflexive, a));
-  auto s1 = TransportAddress::V4(198, 51, 100, 1, 3478);
-  auto s2 = TransportAddress::V4(198, 51, 100, 2, 3478);
+  auto s1 = Ipv4Address(198, 51, 100, 1, 3478);
+  auto s2 = Ipv4Address(198, 51, 100, 2, 3478);
   EXPECT_NE(ComputeFoundation(CandidateType::kServerReflexive, a, s1),
             ComputeFoundation(CandidateType::kServerReflexive, a, s2));
   EXPECT_LE(ComputeFoundation(CandidateType::kHost, a).size(), 32u);
@@ -48,7 +48,7 @@ TEST(CandidateTest, ParsesTheTaskExampleAndRoundTrips) {
   EXPECT_EQ(c->foundation, "1");
   EXPECT_EQ(c->component, 1);
   EXPECT_EQ(c->priority, 2122260223u);
-  EXPECT_EQ(c->address, TransportAddress::V4(192, 0, 2, 1, 54321));
+  EXPECT_EQ(c->address, Ipv4Address(192, 0, 2, 1, 54321));
   EXPECT_EQ(c->type, CandidateType::kHost);
   EXPECT_FALSE(c->related);
   EXPECT_EQ(c->ToSdpString(), "candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host");
@@ -61,14 +61,14 @@ TEST(CandidateTest, ParsesRealBrowserLines) {
       "rport 61665 generation 0 ufrag EsAw network-cost 999\r\n");
   ASSERT_TRUE(chrome.ok()) << chrome.error().message;
   EXPECT_EQ(chrome->type, CandidateType::kServerReflexive);
-  EXPECT_EQ(chrome->related, TransportAddress::V4(10, 0, 1, 17, 61665));
+  EXPECT_EQ(chrome->related, Ipv4Address(10, 0, 1, 17, 61665));
   EXPECT_EQ(chrome->priority >> 24, 100u);
   // Firefox IPv6 host.
   auto firefox = Candidate::FromSdpString("candidate:0 1 UDP 2122252543 2001:db8:85a3::8a2e:370:7334 "
                                           "50371 typ host");
   ASSERT_TRUE(firefox.ok()) << firefox.error().message;
-  EXPECT_TRUE(firefox->address.is_ipv6());
-  EXPECT_EQ(firefox->address.port, 50371);
+  EXPECT_TRUE(IsIpv6(firefox->address));
+  EXPECT_EQ(firefox->address.port(), 50371);
   EXPECT_EQ(firefox->ToSdpString(),
             "candidate:0 1 udp 2122252543 2001:db8:85a3::8a2e:370:7334 50371 typ host");
   auto prflx = Candidate::FromSdpString("candidate:3 1 udp 1845501695 192.0.2.9 5000 typ prflx "
@@ -114,17 +114,22 @@ TEST(CandidateTest, RejectsMalformedAndUnsupportedLines) {
   }
 }
 
-TEST(TransportAddressTest, TextForms) {
-  auto v4 = TransportAddress::FromString("192.0.2.1", 80);
+TEST(TransportAddressTest, IpTextForms) {
+  auto v4 = ParseIp("192.0.2.1", 80);
   ASSERT_TRUE(v4);
+  EXPECT_EQ(IpString(*v4), "192.0.2.1");
   EXPECT_EQ(v4->ToString(), "192.0.2.1:80");
-  auto v6 = TransportAddress::FromString("2001:db8::1", 443);
+  auto v6 = ParseIp("2001:db8::1", 443);
   ASSERT_TRUE(v6);
+  EXPECT_EQ(IpString(*v6), "2001:db8::1");
   EXPECT_EQ(v6->ToString(), "[2001:db8::1]:443");
   EXPECT_NE(*v4, *v6);
-  EXPECT_FALSE(TransportAddress::FromString("", 1));
-  EXPECT_FALSE(TransportAddress::FromString("[2001:db8::1]", 1));
-  EXPECT_FALSE(TransportAddress::FromString(std::string(100, '1'), 1));
+  EXPECT_EQ(WithPort(*v6, 1), *ParseIp("2001:db8::1", 1));
+  EXPECT_EQ(WithPort(*v4, 1), Ipv4Address(192, 0, 2, 1, 1));
+  EXPECT_FALSE(ParseIp("", 1));
+  EXPECT_FALSE(ParseIp("[2001:db8::1]", 1));
+  EXPECT_FALSE(ParseIp("192.0.2.1:80", 1));
+  EXPECT_FALSE(ParseIp(std::string(100, '1'), 1));
 }
 
 }  // namespace

@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "ice/agent.h"
-#include "ice/ice_stun.h"
+#include "stun/stun_builder.h"
+#include "stun/stun_message.h"
 #include "support/fake_clock.h"
 #include "support/simulated_link.h"
 
@@ -23,11 +24,9 @@ using sluice::test::SimulatedLink;
 using sluice::test::SimulatedLinkOptions;
 
 inline TransportAddress V4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port) {
-  return TransportAddress::V4(a, b, c, d, port);
+  return Ipv4Address(a, b, c, d, port);
 }
-inline TransportAddress V6(const char* ip, uint16_t port) {
-  return *TransportAddress::FromString(ip, port);
-}
+inline TransportAddress V6(const char* ip, uint16_t port) { return *ParseIp(ip, port); }
 
 inline AgentConfig TestConfig(Role role, uint64_t seed) {
   AgentConfig c;
@@ -84,7 +83,7 @@ class IceHarness {
   // Puts A behind an endpoint-independent NAT: A's host h is seen outside as MapNat(h).
   void NatA(bool on) { nat_a_ = on; }
   static TransportAddress MapNat(const TransportAddress& host) {
-    return V4(203, 0, 113, 9, static_cast<uint16_t>(host.port + 10000));
+    return V4(203, 0, 113, 9, static_cast<uint16_t>(host.port() + 10000));
   }
   // Datagrams every Transmit of A / Z produced (after the NAT), for tests that inspect them.
   std::vector<std::vector<uint8_t>>& a_sent() { return a_sent_; }
@@ -175,17 +174,19 @@ class IceHarness {
   }
   // Wire format inside the simulated link: src (19 bytes), dst (19 bytes), datagram.
   static void PutAddr(std::vector<uint8_t>& out, const TransportAddress& a) {
-    out.push_back(static_cast<uint8_t>(a.family));
-    out.insert(out.end(), a.ip.begin(), a.ip.end());
-    out.push_back(static_cast<uint8_t>(a.port >> 8));
-    out.push_back(static_cast<uint8_t>(a.port));
+    out.push_back(static_cast<uint8_t>(a.family()));
+    std::array<uint8_t, 16> ip{};
+    std::copy(a.address().begin(), a.address().end(), ip.begin());
+    out.insert(out.end(), ip.begin(), ip.end());
+    out.push_back(static_cast<uint8_t>(a.port() >> 8));
+    out.push_back(static_cast<uint8_t>(a.port()));
   }
   static TransportAddress GetAddr(const uint8_t* p) {
-    TransportAddress a;
-    a.family = static_cast<AddressFamily>(p[0]);
-    std::memcpy(a.ip.data(), p + 1, 16);
-    a.port = static_cast<uint16_t>((p[17] << 8) | p[18]);
-    return a;
+    std::array<uint8_t, 16> ip;
+    std::memcpy(ip.data(), p + 1, 16);
+    uint16_t port = static_cast<uint16_t>((p[17] << 8) | p[18]);
+    if (static_cast<AddressFamily>(p[0]) == AddressFamily::kIpv6) return StunAddress::Ipv6(ip, port);
+    return StunAddress::Ipv4({ip[0], ip[1], ip[2], ip[3]}, port);
   }
   static std::vector<uint8_t> Frame(const TransportAddress& src, const TransportAddress& dst,
                                     std::span<const uint8_t> data) {
@@ -206,10 +207,12 @@ class IceHarness {
       (is_a ? a_sent_ : z_sent_).emplace_back(t->data.begin(), t->data.end());
       if (IsBlackholed(t->local) || IsBlackholed(t->remote)) continue;
       if (server_ && t->remote == *server_ && is_a) {
-        auto req = ParseIceStun(t->data);
-        if (req.ok() && req->cls == StunClass::kRequest) {
+        auto req = StunMessageView::Parse(t->data);
+        if (req.ok() && req->message_class() == StunClass::kRequest) {
           std::array<uint8_t, kMaxIceStunSize> buf;
-          auto n = WriteBindingSuccess(req->transaction_id, src, "", buf);
+          StunMessageBuilder b(buf, StunMethod::kBinding, StunClass::kSuccessResponse,
+                               req->transaction_id());
+          auto n = b.AddXorMappedAddress(src).AddFingerprint().Finish();
           if (n.ok()) {
             server_to_a_.Send(now(), Frame(*server_, t->local, std::span(buf.data(), *n)));
           }
