@@ -1,6 +1,7 @@
 #include "rtcp/transport_feedback.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace sluice {
 namespace {
@@ -8,6 +9,11 @@ namespace {
 constexpr uint16_t kRunLengthMax = 0x1fff;
 constexpr size_t kOneBitCapacity = 14;
 constexpr size_t kTwoBitCapacity = 7;
+
+// The top `bits` of a chunk's 14 symbol bits (bits 13 down to 14 - bits).
+constexpr uint32_t SymbolMask(uint32_t bits) {
+  return ((1u << 14) - 1) & ~((1u << (14 - bits)) - 1);
+}
 
 }  // namespace
 
@@ -46,23 +52,22 @@ Result<TransportFeedbackView> TransportFeedbackView::Parse(const RtcpPacketView&
       }
       delta_bytes += size_t{n} * symbol;  // 0, 1 or 2 bytes per packet
       if (symbol != 0) received += n;
-    } else if ((chunk & 0x4000) == 0) {  // status vector, 14 one-bit symbols
+    } else if ((chunk & 0x4000) == 0) {  // status vector, 14 one-bit symbols (bits 13..0)
       n = std::min<uint32_t>(kOneBitCapacity, remaining);
-      for (uint32_t i = 0; i < n; ++i) {
-        const uint32_t bit = (chunk >> (13 - i)) & 1;
-        delta_bytes += bit;
-        received += bit;
-      }
-    } else {  // status vector, 7 two-bit symbols
+      const uint32_t used = chunk & SymbolMask(n);  // only the first n symbols count
+      const uint32_t ones = static_cast<uint32_t>(std::popcount(used));
+      delta_bytes += ones;
+      received += ones;
+    } else {  // status vector, 7 two-bit symbols (bit pairs 13-12 .. 1-0)
       n = std::min<uint32_t>(kTwoBitCapacity, remaining);
-      for (uint32_t i = 0; i < n; ++i) {
-        const uint32_t symbol = (chunk >> (12 - 2 * i)) & 3;
-        if (symbol == 3) {
-          return MakeError(ErrorCode::kMalformed, "rtcp twcc: reserved status symbol 11");
-        }
-        delta_bytes += symbol;
-        received += symbol != 0;
+      const uint32_t used = chunk & SymbolMask(2 * n);
+      const uint32_t low = used & 0x1555u;          // low bit of every symbol
+      const uint32_t high = (used >> 1) & 0x1555u;  // high bit of every symbol
+      if ((low & high) != 0) {
+        return MakeError(ErrorCode::kMalformed, "rtcp twcc: reserved status symbol 11");
       }
+      delta_bytes += static_cast<uint32_t>(std::popcount(low) + 2 * std::popcount(high));
+      received += static_cast<uint32_t>(std::popcount(low | high));
     }
     symbols += n;
   }
