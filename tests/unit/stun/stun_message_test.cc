@@ -265,6 +265,21 @@ TEST(StunMessage, AttributesAfterIntegrityAreIgnored) {
   EXPECT_TRUE(StunMessageView::Parse(m2).ok());
 }
 
+TEST(StunMessage, IntegrityAfterSha256IsIgnored) {
+  // RFC 8489 §14.6: after MESSAGE-INTEGRITY-SHA256 only FINGERPRINT counts, so a
+  // MESSAGE-INTEGRITY placed after it is ignored.
+  auto m = Message(FromHex("001c 0010 00000000000000000000000000000000"
+                           "0008 0014 0000000000000000000000000000000000000000"
+                           "0006 0003 616263 00"));
+  auto r = StunMessageView::Parse(m);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->has_message_integrity_sha256());
+  EXPECT_FALSE(r->has_message_integrity());
+  EXPECT_FALSE(r->username());
+  EXPECT_EQ(VerifyMessageIntegrity(*r, StunIntegrityKey::ShortTerm("k")).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(VerifyMessageIntegritySha256(*r, StunIntegrityKey::ShortTerm("k")).error().code, ErrorCode::kAuthFailed);
+}
+
 TEST(StunMessage, ErrorCodeAndUnknownAttributes) {
   // libwebrtc's 401 sample, then UNKNOWN-ATTRIBUTES with three types and padding.
   auto m = Message(FromHex("0009 0010 00000401 556e617574686f72697a6564"
