@@ -10,14 +10,10 @@
 namespace sluice::ice {
 
 uint64_t Agent::PairPriority(const Pair& p) const {
-  // §6.1.2.3: "Let G be the priority for the candidate provided by the controlling agent. Let D
-  // be the priority for the candidate provided by the controlled agent.
-  //   pair priority = 2^32*MIN(G,D) + 2*MAX(G,D) + (G>D?1:0)"
-  uint64_t local = local_[p.local].candidate.priority;
-  uint64_t remote = remote_[p.remote].priority;
-  uint64_t g = role_ == Role::kControlling ? local : remote;
-  uint64_t d = role_ == Role::kControlling ? remote : local;
-  return (std::min(g, d) << 32) + 2 * std::max(g, d) + (g > d ? 1 : 0);
+  uint32_t local = local_[p.local].candidate.priority;
+  uint32_t remote = remote_[p.remote].priority;
+  return role_ == Role::kControlling ? CandidatePairPriority(local, remote)
+                                     : CandidatePairPriority(remote, local);
 }
 
 void Agent::SortCheckList() {

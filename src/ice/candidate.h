@@ -39,6 +39,14 @@ uint32_t ComputePriority(CandidateType type, uint16_t local_preference, uint8_t 
 // 65534, second IPv6 65533, ...) so that checks alternate families like Happy Eyeballs.
 uint16_t HostLocalPreference(AddressFamily family, uint32_t index);
 
+// RFC 8445 §6.1.2.3: "Let G be the priority for the candidate provided by the controlling
+// agent. Let D be the priority for the candidate provided by the controlled agent.
+//   pair priority = 2^32*MIN(G,D) + 2*MAX(G,D) + (G>D?1:0)"
+constexpr uint64_t CandidatePairPriority(uint32_t controlling, uint32_t controlled) {
+  uint64_t g = controlling, d = controlled;
+  return ((g < d ? g : d) << 32) + 2 * (g > d ? g : d) + (g > d ? 1 : 0);
+}
+
 struct Candidate {
   std::string foundation;  // 1..32 ice-chars
   uint8_t component = 1;

@@ -553,6 +553,161 @@ TEST(IceAgentTest, MalformedStunNeverCrashesAndIsCounted) {
   ASSERT_TRUE(h.RunUntilConnected(seconds(2)));
 }
 
+// A connected-looking Z with a known peer, for message-level tests.
+struct Responder {
+  IceHarness h{TestConfig(Role::kControlling, 51), TestConfig(Role::kControlling, 52)};
+  std::array<uint8_t, kMaxIceStunSize> buf{};
+  StunIntegrityKey z_key = StunIntegrityKey::ShortTerm("placeholderplaceholder");
+  std::string user;
+  Responder() {
+    h.AddHosts(h.a(), {kA1});
+    h.AddHosts(h.z(), {kZ1});
+    h.ExchangeCredentials();
+    h.z().agent.Start(h.now());
+    h.Drain();
+    z_key = StunIntegrityKey::ShortTerm(h.z().agent.local_pwd());
+    user = h.z().agent.local_ufrag() + ":" + h.a().agent.local_ufrag();
+  }
+  // Sends `bytes` to Z from A's address; returns Z's answer, parsed (or nullopt).
+  std::optional<StunMessageView> Ask(std::span<const uint8_t> bytes) {
+    Agent& z = h.z().agent;
+    z.HandleReceive(h.now(), kZ1, kA1, bytes);
+    while (auto t = z.PollTransmit()) {
+      if (t->remote != kA1) continue;
+      last.assign(t->data.begin(), t->data.end());
+      auto v = StunMessageView::Parse(last);
+      if (v.ok() && v->message_class() != StunClass::kRequest) return *v;
+    }
+    return std::nullopt;
+  }
+  std::vector<uint8_t> last;
+};
+
+TEST(IceAgentTest, UnknownComprehensionRequiredAttributeIsAnswered420) {
+  Responder r;
+  StunMessageBuilder b(r.buf, StunMethod::kBinding, StunClass::kRequest, StunTransactionId{{7}});
+  const uint8_t value[4] = {1, 2, 3, 4};
+  auto n = b.AddUsername(r.user).AddPriority(1).AddIceControlled(1).AddAttribute(0x7777, value)
+               .AddMessageIntegrity(r.z_key).AddFingerprint().Finish();
+  ASSERT_TRUE(n.ok());
+  auto answer = r.Ask(std::span(r.buf.data(), *n));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->message_class(), StunClass::kErrorResponse);
+  EXPECT_EQ(answer->error_code()->code, 420);
+  ASSERT_TRUE(answer->unknown_attributes());
+  EXPECT_EQ((*answer->unknown_attributes())[0], 0x7777);
+  EXPECT_TRUE(VerifyMessageIntegrity(*answer, r.z_key).ok());
+  EXPECT_EQ(r.h.z().agent.stats().unknown_attributes, 1u);
+  // A request without PRIORITY is a 400.
+  StunMessageBuilder b2(r.buf, StunMethod::kBinding, StunClass::kRequest, StunTransactionId{{8}});
+  n = b2.AddUsername(r.user).AddIceControlled(1).AddMessageIntegrity(r.z_key).AddFingerprint().Finish();
+  answer = r.Ask(std::span(r.buf.data(), *n));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->error_code()->code, 400);
+}
+
+TEST(IceAgentTest, RoleConflictAnswers487OrSwitchesByTieBreaker) {
+  Responder r;
+  Agent& z = r.h.z().agent;
+  ASSERT_EQ(z.role(), Role::kControlling);
+  ASSERT_GT(z.tie_breaker(), 0u);
+  // The peer also claims controlling with a smaller tie-breaker: Z keeps its role, answers 487.
+  IceBindingRequestParams p{.transaction_id = StunTransactionId{{1}}, .username = r.user,
+                            .priority = 1, .controlling = true, .tie_breaker = 0};
+  auto n = BuildIceBindingRequest(p, r.z_key, r.buf);
+  ASSERT_TRUE(n.ok());
+  auto answer = r.Ask(std::span(r.buf.data(), *n));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->error_code()->code, 487);
+  EXPECT_TRUE(VerifyMessageIntegrity(*answer, r.z_key).ok());
+  EXPECT_EQ(z.role(), Role::kControlling);
+  // A larger tie-breaker wins: Z becomes controlled and answers with success.
+  p.transaction_id = StunTransactionId{{2}};
+  p.tie_breaker = UINT64_MAX;
+  n = BuildIceBindingRequest(p, r.z_key, r.buf);
+  answer = r.Ask(std::span(r.buf.data(), *n));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->message_class(), StunClass::kSuccessResponse);
+  EXPECT_EQ(z.role(), Role::kControlled);
+  r.h.Drain();
+  EXPECT_TRUE(std::any_of(r.h.z().events.begin(), r.h.z().events.end(), [](const Event& e) {
+    return e.type == EventType::kRoleChanged && e.role == Role::kControlled;
+  }));
+  // Now controlled: a peer that is also controlled with a smaller tie-breaker makes Z switch
+  // back to controlling; with a larger one it gets 487.
+  p.transaction_id = StunTransactionId{{3}};
+  p.controlling = false;
+  p.tie_breaker = UINT64_MAX;
+  n = BuildIceBindingRequest(p, r.z_key, r.buf);
+  answer = r.Ask(std::span(r.buf.data(), *n));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->error_code()->code, 487);
+  EXPECT_EQ(z.role(), Role::kControlled);
+  p.transaction_id = StunTransactionId{{4}};
+  p.tie_breaker = 0;
+  n = BuildIceBindingRequest(p, r.z_key, r.buf);
+  answer = r.Ask(std::span(r.buf.data(), *n));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->message_class(), StunClass::kSuccessResponse);
+  EXPECT_EQ(z.role(), Role::kControlling);
+  EXPECT_EQ(z.stats().role_conflicts, 4u);
+}
+
+TEST(IceAgentTest, ChecksArePacedAndRetransmissionsBounded) {
+  AgentConfig c = TestConfig(Role::kControlling, 53);
+  c.ta = milliseconds(20);
+  Agent a(c);
+  ASSERT_TRUE(a.AddHostCandidate(kA1).ok());
+  ASSERT_TRUE(a.SetRemoteCredentials("zzzz", "0123456789012345678901").ok());
+  for (uint8_t i = 0; i < 4; ++i) {
+    ASSERT_TRUE(a.AddRemoteCandidate(Candidate{.foundation = std::to_string(i), .priority = 1000u + i,
+                                               .address = Ipv4Address(10, 0, 1, i, 5000)}).ok());
+  }
+  a.SetRemoteEndOfCandidates();
+  sluice::test::FakeClock clock;
+  a.Start(clock.now());
+  struct Sent {
+    StunTransactionId id;
+    Instant at;
+    TransportAddress to;
+  };
+  std::vector<Sent> sent;
+  for (int i = 0; i < 10000; ++i) {
+    while (auto t = a.PollTransmit()) {
+      auto v = StunMessageView::Parse(t->data);
+      ASSERT_TRUE(v.ok());
+      sent.push_back({v->transaction_id(), clock.now(), t->remote});
+    }
+    auto next = a.PollTimeout();
+    if (!next) break;
+    ASSERT_GE(*next, clock.now() - seconds(1));
+    clock.AdvanceTo(*next);
+    a.HandleTimeout(clock.now());
+  }
+  EXPECT_EQ(a.state(), ConnectionState::kFailed);
+  // Four pairs, seven transmissions each, new checks at least Ta apart, highest priority first.
+  ASSERT_EQ(sent.size(), 4u * 7);
+  EXPECT_EQ(sent[0].to, Ipv4Address(10, 0, 1, 3, 5000));
+  std::vector<Sent> firsts;
+  for (const Sent& s : sent) {
+    bool seen = std::any_of(firsts.begin(), firsts.end(), [&](const Sent& f) { return f.id == s.id; });
+    if (!seen) firsts.push_back(s);
+  }
+  ASSERT_EQ(firsts.size(), 4u);
+  for (size_t i = 1; i < firsts.size(); ++i) EXPECT_GE(firsts[i].at - firsts[i - 1].at, milliseconds(20));
+  // Retransmissions of one check back off: 500 ms, then doubling up to the 3 s cap.
+  std::vector<Instant> times;
+  for (const Sent& s : sent) {
+    if (s.id == firsts[0].id) times.push_back(s.at);
+  }
+  ASSERT_EQ(times.size(), 7u);
+  EXPECT_EQ(times[1] - times[0], milliseconds(500));
+  EXPECT_EQ(times[2] - times[1], milliseconds(1000));
+  EXPECT_EQ(times[3] - times[2], milliseconds(2000));
+  EXPECT_EQ(times[4] - times[3], milliseconds(3000));
+  EXPECT_EQ(a.stats().retransmissions, 4u * 6);
+}
+
 TEST(IceAgentTest, ApiMisuseIsReported) {
   Agent a(TestConfig(Role::kControlling, 47));
   EXPECT_TRUE(a.AddHostCandidate(kA1).ok());

@@ -16,6 +16,18 @@ TEST(CandidateTest, PriorityFollowsRfc8445Formula) {
   EXPECT_EQ(ComputePriority(CandidateType::kHost, 32542), 2122260223u);
 }
 
+TEST(CandidateTest, PairPriorityFollowsRfc8445Formula) {
+  constexpr uint32_t kHost = 2130706431;  // 126 / 65535 / component 1
+  constexpr uint32_t kSrflx = 1694498815;  // 100 / 65535 / component 1
+  // 2^32*MIN(G,D) + 2*MAX(G,D) + (G>D?1:0)
+  EXPECT_EQ(CandidatePairPriority(kHost, kSrflx), (uint64_t{kSrflx} << 32) + 2 * uint64_t{kHost} + 1);
+  EXPECT_EQ(CandidatePairPriority(kSrflx, kHost), (uint64_t{kSrflx} << 32) + 2 * uint64_t{kHost});
+  EXPECT_EQ(CandidatePairPriority(5, 5), (uint64_t{5} << 32) + 10);
+  // Both agents compute the same number for the same pair (each from its own role).
+  EXPECT_GT(CandidatePairPriority(kHost, kHost), CandidatePairPriority(kHost, kSrflx));
+  EXPECT_EQ(CandidatePairPriority(0x7FFFFFFF, 0x7FFFFFFF), (uint64_t{0x7FFFFFFF} << 32) + 0xFFFFFFFE);
+}
+
 TEST(CandidateTest, Rfc8421InterleavesFamiliesIpv6First) {
   uint16_t v6_0 = HostLocalPreference(AddressFamily::kIpv6, 0);
   uint16_t v4_0 = HostLocalPreference(AddressFamily::kIpv4, 0);
