@@ -34,16 +34,16 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <optional>
 #include <span>
 
+#include "rtcp/next_range.h"
 #include "rtcp/rtcp_packet.h"
 #include "sluice/result.h"
 
 namespace sluice {
 
-class RtcpCompoundIterator {
+class RtcpCompoundIterator : public NextRange<RtcpCompoundIterator, RtcpPacketView> {
  public:
   explicit RtcpCompoundIterator(std::span<const uint8_t> compound) : rest_(compound) {}
 
@@ -57,33 +57,6 @@ class RtcpCompoundIterator {
   // Packets yielded so far.
   size_t packets_read() const { return packets_read_; }
 
-  class Iterator {
-   public:
-    using iterator_category = std::input_iterator_tag;
-    using value_type = RtcpPacketView;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const RtcpPacketView*;
-    using reference = const RtcpPacketView&;
-
-    Iterator() = default;
-    explicit Iterator(RtcpCompoundIterator* owner) : owner_(owner) { Advance(); }
-    reference operator*() const { return *current_; }
-    pointer operator->() const { return &*current_; }
-    Iterator& operator++() {
-      Advance();
-      return *this;
-    }
-    void operator++(int) { Advance(); }
-    friend bool operator==(const Iterator& it, std::default_sentinel_t) { return !it.current_; }
-
-   private:
-    void Advance() { current_ = owner_->Next(); }
-    RtcpCompoundIterator* owner_ = nullptr;
-    std::optional<RtcpPacketView> current_;
-  };
-
-  Iterator begin() { return Iterator(this); }
-  std::default_sentinel_t end() { return {}; }
 
  private:
   std::span<const uint8_t> rest_;

@@ -41,6 +41,7 @@
 
 #include "common/strong_id.h"
 #include "rtcp/fixed_list.h"
+#include "rtcp/next_range.h"
 #include "rtcp/rtcp_packet.h"
 #include "sluice/result.h"
 
@@ -69,8 +70,8 @@ class SdesChunkView {
   SdesChunkView(Ssrc ssrc, std::span<const uint8_t> items) : ssrc_(ssrc), items_(items) {}
 
   Ssrc ssrc() const { return ssrc_; }
-  // Walks the chunk's items (already validated).
-  class ItemIterator {
+  // Walks the chunk's items (already validated): Next() or range-for.
+  class ItemIterator : public NextRange<ItemIterator, SdesItemView> {
    public:
     explicit ItemIterator(std::span<const uint8_t> items) : rest_(items) {}
     std::optional<SdesItemView> Next();
@@ -93,7 +94,7 @@ class SdesView {
   static Result<SdesView> Parse(std::span<const uint8_t> packet);
 
   size_t chunk_count() const { return chunk_count_; }
-  class ChunkIterator {
+  class ChunkIterator : public NextRange<ChunkIterator, SdesChunkView> {
    public:
     ChunkIterator(std::span<const uint8_t> payload, size_t count) : payload_(payload), left_(count) {}
     std::optional<SdesChunkView> Next();

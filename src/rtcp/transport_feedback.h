@@ -48,6 +48,7 @@
 
 #include "common/byte_order.h"
 #include "common/strong_id.h"
+#include "rtcp/next_range.h"
 #include "rtcp/rtcp_packet.h"
 #include "sluice/result.h"
 
@@ -100,7 +101,8 @@ class TransportFeedbackView {
   // Walks every packet of the feedback in sequence order (infallible after Parse()):
   //   auto walk = view.Walk();
   //   while (auto p = walk.Next()) { ... p->seq, p->received(), p->delta_us() ... }
-  class Walker {
+  // or: for (const TwccPacketStatus& p : view.Walk()) { ... }
+  class Walker : public NextRange<Walker, TwccPacketStatus> {
    public:
     std::optional<TwccPacketStatus> Next();
 
