@@ -100,10 +100,7 @@ class OpensslSrtpBackend final : public SrtpBackend {
     OPENSSL_cleanse(rtcp_salt_, sizeof(rtcp_salt_));
   }
 
-  Result<void> Init(const SrtpKeys& keys) {
-    SrtpSessionKeys sk;
-    auto r = DeriveSrtpSessionKeys(keys, sk);
-    if (!r.ok()) return r;
+  Result<void> Init(const SrtpSessionKeys& sk) {
     const FetchedCiphers& c = Ciphers();
     const EVP_CIPHER* cipher = !info_->aead                ? c.ctr128
                                : info_->master_key_len == 32 ? c.gcm256
@@ -315,6 +312,19 @@ Result<std::unique_ptr<SrtpBackend>> CreateOpensslSrtpBackend(const SrtpKeys& ke
                                                               SrtpDirection direction,
                                                               const SrtpBackendOptions& options) {
   const SrtpProfileInfo* info = GetSrtpProfileInfo(keys.profile);
+  if (info == nullptr) {
+    return MakeError(ErrorCode::kInvalidArgument, "srtp: unknown protection profile");
+  }
+  SrtpSessionKeys sk;
+  auto r = DeriveSrtpSessionKeys(keys, sk);
+  if (!r.ok()) return r.error();
+  return CreateOpensslSrtpBackendWithSessionKeys(keys.profile, sk, direction, options);
+}
+
+Result<std::unique_ptr<SrtpBackend>> CreateOpensslSrtpBackendWithSessionKeys(
+    SrtpProfile profile, const SrtpSessionKeys& keys, SrtpDirection direction,
+    const SrtpBackendOptions& options) {
+  const SrtpProfileInfo* info = GetSrtpProfileInfo(profile);
   if (info == nullptr) {
     return MakeError(ErrorCode::kInvalidArgument, "srtp: unknown protection profile");
   }

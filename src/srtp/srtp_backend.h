@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "sluice/result.h"
+#include "srtp/srtp_kdf.h"
 #include "srtp/srtp_profile.h"
 
 namespace sluice {
@@ -68,6 +69,11 @@ class SrtpBackend {
 Result<std::unique_ptr<SrtpBackend>> CreateOpensslSrtpBackend(const SrtpKeys& keys,
                                                               SrtpDirection direction,
                                                               const SrtpBackendOptions& options);
+// Our backend from already-derived session keys, skipping the KDF: for the known-answer tests
+// of RFC 7714 §16-17, which publish session keys and salts rather than master keys.
+Result<std::unique_ptr<SrtpBackend>> CreateOpensslSrtpBackendWithSessionKeys(
+    SrtpProfile profile, const SrtpSessionKeys& keys, SrtpDirection direction,
+    const SrtpBackendOptions& options);
 Result<std::unique_ptr<SrtpBackend>> CreateLibsrtpBackend(const SrtpKeys& keys,
                                                           SrtpDirection direction,
                                                           const SrtpBackendOptions& options);
