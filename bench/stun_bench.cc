@@ -137,7 +137,8 @@ void BM_Limit_HmacSha1(benchmark::State& state) {
   OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                          OSSL_PARAM_construct_end()};
   const auto pwd = Password();
-  if (EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(pwd.data()), pwd.size(), params) != 1) {
+  if (EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(pwd.data()), pwd.size(), params) !=
+      1) {
     state.SkipWithError("EVP_MAC_init failed");
   }
   uint8_t out[EVP_MAX_MD_SIZE];

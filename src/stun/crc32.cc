@@ -4,7 +4,6 @@
 #include <array>
 #include <cstddef>
 
-
 namespace sluice {
 namespace {
 

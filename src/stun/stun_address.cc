@@ -24,20 +24,24 @@ std::array<uint8_t, 16> XorMask(const StunTransactionId& transaction_id) {
 
 Result<StunAddress> ParseAddressValue(std::span<const uint8_t> value, const uint8_t* mask) {
   // One explicit length check covers every load below.
-  if (value.size() < 4) return MakeError(ErrorCode::kMalformed, "address attribute is shorter than 4 bytes");
+  if (value.size() < 4)
+    return MakeError(ErrorCode::kMalformed, "address attribute is shorter than 4 bytes");
   const uint8_t family = value[1];
   uint16_t port = LoadBe16(value.data() + 2);
   if (mask != nullptr) port = static_cast<uint16_t>(port ^ (kStunMagicCookie >> 16));
   if (family == static_cast<uint8_t>(StunAddressFamily::kIpv4)) {
-    if (value.size() != kIpv4ValueSize) return MakeError(ErrorCode::kMalformed, "IPv4 address attribute is not 8 bytes");
+    if (value.size() != kIpv4ValueSize)
+      return MakeError(ErrorCode::kMalformed, "IPv4 address attribute is not 8 bytes");
     std::array<uint8_t, 4> a{};
     for (size_t i = 0; i < 4; ++i) a[i] = static_cast<uint8_t>(value[4 + i] ^ (mask ? mask[i] : 0));
     return StunAddress::Ipv4(a, port);
   }
   if (family == static_cast<uint8_t>(StunAddressFamily::kIpv6)) {
-    if (value.size() != kIpv6ValueSize) return MakeError(ErrorCode::kMalformed, "IPv6 address attribute is not 20 bytes");
+    if (value.size() != kIpv6ValueSize)
+      return MakeError(ErrorCode::kMalformed, "IPv6 address attribute is not 20 bytes");
     std::array<uint8_t, 16> a{};
-    for (size_t i = 0; i < 16; ++i) a[i] = static_cast<uint8_t>(value[4 + i] ^ (mask ? mask[i] : 0));
+    for (size_t i = 0; i < 16; ++i)
+      a[i] = static_cast<uint8_t>(value[4 + i] ^ (mask ? mask[i] : 0));
     return StunAddress::Ipv6(a, port);
   }
   return MakeError(ErrorCode::kMalformed, "address family is neither IPv4 (1) nor IPv6 (2)");
@@ -46,14 +50,16 @@ Result<StunAddress> ParseAddressValue(std::span<const uint8_t> value, const uint
 Result<size_t> SerializeAddressValue(const StunAddress& address, const uint8_t* mask,
                                      std::span<uint8_t> out) {
   const size_t size = MappedAddressValueSize(address);
-  if (out.size() < size) return MakeError(ErrorCode::kBufferTooSmall, "address attribute does not fit");
+  if (out.size() < size)
+    return MakeError(ErrorCode::kBufferTooSmall, "address attribute does not fit");
   out[0] = 0;  // "the first 8 bits of the MAPPED-ADDRESS MUST be set to 0"
   out[1] = static_cast<uint8_t>(address.family());
   uint16_t port = address.port();
   if (mask != nullptr) port = static_cast<uint16_t>(port ^ (kStunMagicCookie >> 16));
   StoreBe16(out.data() + 2, port);
   const auto a = address.address();
-  for (size_t i = 0; i < a.size(); ++i) out[4 + i] = static_cast<uint8_t>(a[i] ^ (mask ? mask[i] : 0));
+  for (size_t i = 0; i < a.size(); ++i)
+    out[4 + i] = static_cast<uint8_t>(a[i] ^ (mask ? mask[i] : 0));
   return size;
 }
 
@@ -81,7 +87,8 @@ std::optional<StunAddress> StunAddress::FromString(std::string_view text) {
   bool v6 = false;
   if (!text.empty() && text.front() == '[') {
     const size_t close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') return std::nullopt;
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return std::nullopt;
     host = text.substr(1, close - 1);
     port_text = text.substr(close + 2);
     v6 = true;
@@ -92,8 +99,10 @@ std::optional<StunAddress> StunAddress::FromString(std::string_view text) {
     port_text = text.substr(colon + 1);
   }
   unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 0xFFFF || port_text.empty()) {
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 0xFFFF ||
+      port_text.empty()) {
     return std::nullopt;
   }
   char host_z[64] = {};

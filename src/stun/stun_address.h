@@ -23,8 +23,8 @@
 #include <string>
 #include <string_view>
 
-#include "stun/stun_types.h"
 #include "sluice/result.h"
+#include "stun/stun_types.h"
 
 namespace sluice {
 

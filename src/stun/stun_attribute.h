@@ -35,7 +35,9 @@ struct StunAttribute {
   size_t offset = 0;               // of the TLV header, from the start of the message
 
   // Header + value + padding: where the next attribute starts, relative to this one.
-  size_t padded_size() const { return kStunAttributeHeaderSize + ((value.size() + 3) & ~size_t{3}); }
+  size_t padded_size() const {
+    return kStunAttributeHeaderSize + ((value.size() + 3) & ~size_t{3});
+  }
 };
 
 // Bytes an attribute with a value of `value_size` bytes occupies, padding included.

@@ -49,8 +49,9 @@ void StunMessageBuilder::Fail(Error e) {
 bool StunMessageBuilder::CheckStage(Stage max_stage) {
   if (failed_) return false;
   if (stage_ > max_stage) {
-    Fail(MakeError(ErrorCode::kInvalidState,
-                   "add attributes before MESSAGE-INTEGRITY, MESSAGE-INTEGRITY-SHA256 and FINGERPRINT"));
+    Fail(MakeError(
+        ErrorCode::kInvalidState,
+        "add attributes before MESSAGE-INTEGRITY, MESSAGE-INTEGRITY-SHA256 and FINGERPRINT"));
     return false;
   }
   return true;
@@ -64,7 +65,8 @@ std::span<uint8_t> StunMessageBuilder::Append(uint16_t type, size_t value_size) 
   }
   const size_t attr_size = StunAttributeSize(value_size);
   if (size_ + attr_size > kMaxMessageSize) {
-    Fail(MakeError(ErrorCode::kInvalidArgument, "STUN message would exceed 65535 bytes of attributes"));
+    Fail(MakeError(ErrorCode::kInvalidArgument,
+                   "STUN message would exceed 65535 bytes of attributes"));
     return {};
   }
   if (out_.size() - size_ < attr_size) {
@@ -82,7 +84,8 @@ std::span<uint8_t> StunMessageBuilder::Append(uint16_t type, size_t value_size) 
   return std::span<uint8_t>(p + kStunAttributeHeaderSize, value_size);
 }
 
-StunMessageBuilder& StunMessageBuilder::AddAttribute(uint16_t type, std::span<const uint8_t> value) {
+StunMessageBuilder& StunMessageBuilder::AddAttribute(uint16_t type,
+                                                     std::span<const uint8_t> value) {
   if (!CheckStage(Stage::kAttributes)) return *this;
   if (type == ToWire(StunAttributeType::kMessageIntegrity) ||
       type == ToWire(StunAttributeType::kMessageIntegritySha256) ||

@@ -40,7 +40,7 @@ class StunMessageBuilder {
     return AddAttribute(ToWire(type), value);
   }
   StunMessageBuilder& AddUsername(std::string_view username);  // fewer than 509 bytes
-  StunMessageBuilder& AddSoftware(std::string_view software);   // at most 763 bytes
+  StunMessageBuilder& AddSoftware(std::string_view software);  // at most 763 bytes
   StunMessageBuilder& AddRealm(std::string_view realm);
   StunMessageBuilder& AddNonce(std::string_view nonce);
   StunMessageBuilder& AddXorMappedAddress(const StunAddress& address);
@@ -67,7 +67,12 @@ class StunMessageBuilder {
   size_t size() const { return size_; }
 
  private:
-  enum class Stage : uint8_t { kAttributes, kAfterIntegrity, kAfterIntegritySha256, kAfterFingerprint };
+  enum class Stage : uint8_t {
+    kAttributes,
+    kAfterIntegrity,
+    kAfterIntegritySha256,
+    kAfterFingerprint
+  };
 
   // Appends an attribute header and zeroed value + padding; returns the value span (empty on
   // failure, with the error latched).

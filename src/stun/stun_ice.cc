@@ -7,14 +7,22 @@ namespace sluice {
 
 std::string_view StunReasonPhrase(uint16_t code) {
   switch (code) {
-    case kStunErrorTryAlternate: return "Try Alternate";
-    case kStunErrorBadRequest: return "Bad Request";
-    case kStunErrorUnauthenticated: return "Unauthenticated";
-    case kStunErrorUnknownAttribute: return "Unknown Attribute";
-    case kStunErrorStaleNonce: return "Stale Nonce";
-    case kStunErrorRoleConflict: return "Role Conflict";
-    case kStunErrorServerError: return "Server Error";
-    default: return "Error";
+    case kStunErrorTryAlternate:
+      return "Try Alternate";
+    case kStunErrorBadRequest:
+      return "Bad Request";
+    case kStunErrorUnauthenticated:
+      return "Unauthenticated";
+    case kStunErrorUnknownAttribute:
+      return "Unknown Attribute";
+    case kStunErrorStaleNonce:
+      return "Stale Nonce";
+    case kStunErrorRoleConflict:
+      return "Role Conflict";
+    case kStunErrorServerError:
+      return "Server Error";
+    default:
+      return "Error";
   }
 }
 
@@ -24,10 +32,12 @@ Result<size_t> BuildIceBindingRequest(const IceBindingRequestParams& params,
   // RFC 8445 §7.2.2: "The controlled agent MUST NOT include the USE-CANDIDATE attribute in a
   // Binding request."
   if (params.use_candidate && !params.controlling) {
-    return MakeError(ErrorCode::kInvalidArgument, "USE-CANDIDATE is sent only by the controlling agent");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "USE-CANDIDATE is sent only by the controlling agent");
   }
   if (params.username.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "an ICE check needs USERNAME remote-ufrag:local-ufrag");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "an ICE check needs USERNAME remote-ufrag:local-ufrag");
   }
   StunMessageBuilder b(out, StunMethod::kBinding, StunClass::kRequest, params.transaction_id);
   if (!params.software.empty()) b.AddSoftware(params.software);
@@ -61,7 +71,8 @@ Result<size_t> BuildIceBindingError(const StunTransactionId& transaction_id, uin
   // RFC 8489 §6.3.1.1: a 420 response "MUST contain an UNKNOWN-ATTRIBUTES attribute listing the
   // unknown comprehension-required attributes".
   if (code == kStunErrorUnknownAttribute && unknown.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "a 420 response must list the unknown attributes");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a 420 response must list the unknown attributes");
   }
   StunMessageBuilder b(out, StunMethod::kBinding, StunClass::kErrorResponse, transaction_id);
   b.AddErrorCode(code, StunReasonPhrase(code));

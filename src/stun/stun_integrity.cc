@@ -25,8 +25,8 @@ namespace {
 static_assert(sizeof(SHA_CTX) <= 128 && alignof(SHA_CTX) <= 16);
 static_assert(sizeof(SHA256_CTX) <= 128 && alignof(SHA256_CTX) <= 16);
 
-constexpr size_t kSha1Block = SHA_CBLOCK;        // 64
-constexpr size_t kSha256Block = SHA256_CBLOCK;   // 64
+constexpr size_t kSha1Block = SHA_CBLOCK;       // 64
+constexpr size_t kSha256Block = SHA256_CBLOCK;  // 64
 
 template <typename Ctx>
 Ctx LoadState(const std::array<uint8_t, 128>& s) {
@@ -98,8 +98,8 @@ StunIntegrityKey StunIntegrityKey::FromBytes(std::span<const uint8_t> key) {
 }
 
 StunIntegrityKey StunIntegrityKey::ShortTerm(std::string_view password) {
-  return FromBytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(password.data()),
-                                            password.size()));
+  return FromBytes(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(password.data()), password.size()));
 }
 
 StunIntegrityKey StunIntegrityKey::LongTerm(std::string_view username, std::string_view realm,
@@ -183,7 +183,8 @@ uint32_t ComputeStunFingerprint(std::span<const uint8_t> message_prefix) {
 Result<void> VerifyFingerprint(const StunMessageView& message) {
   const auto attr = message.Find(StunAttributeType::kFingerprint);
   if (!attr) return MakeError(ErrorCode::kNotFound, "message has no FINGERPRINT");
-  if (attr->value.size() != 4) return MakeError(ErrorCode::kMalformed, "FINGERPRINT is not 4 bytes");
+  if (attr->value.size() != 4)
+    return MakeError(ErrorCode::kMalformed, "FINGERPRINT is not 4 bytes");
   // FINGERPRINT is last (Parse enforces it), so the length field already covers it.
   const uint32_t expected = ComputeStunFingerprint(message.bytes().first(attr->offset));
   if (LoadBe32(attr->value.data()) != expected) {

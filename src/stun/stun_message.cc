@@ -28,7 +28,8 @@ Result<void> CheckErrorCodeValue(std::span<const uint8_t> v) {
   // value MUST be between 0 and 99."
   if (cls < 3 || cls > 6) return MakeError(ErrorCode::kMalformed, "ERROR-CODE class is not 3-6");
   if (number > 99) return MakeError(ErrorCode::kMalformed, "ERROR-CODE number is not 0-99");
-  if (v.size() - 4 > kMaxTextBytes) return MakeError(ErrorCode::kMalformed, "ERROR-CODE reason phrase is longer than 763 bytes");
+  if (v.size() - 4 > kMaxTextBytes)
+    return MakeError(ErrorCode::kMalformed, "ERROR-CODE reason phrase is longer than 763 bytes");
   return Ok();
 }
 
@@ -40,22 +41,38 @@ uint16_t StunUnknownAttributesView::operator[](size_t i) const {
 
 std::optional<StunMessageView::Slot> StunMessageView::SlotOf(uint16_t type) {
   switch (static_cast<StunAttributeType>(type)) {
-    case StunAttributeType::kMappedAddress: return kSlotMappedAddress;
-    case StunAttributeType::kXorMappedAddress: return kSlotXorMappedAddress;
-    case StunAttributeType::kUsername: return kSlotUsername;
-    case StunAttributeType::kSoftware: return kSlotSoftware;
-    case StunAttributeType::kRealm: return kSlotRealm;
-    case StunAttributeType::kNonce: return kSlotNonce;
-    case StunAttributeType::kErrorCode: return kSlotErrorCode;
-    case StunAttributeType::kUnknownAttributes: return kSlotUnknownAttributes;
-    case StunAttributeType::kPriority: return kSlotPriority;
-    case StunAttributeType::kUseCandidate: return kSlotUseCandidate;
-    case StunAttributeType::kIceControlling: return kSlotIceControlling;
-    case StunAttributeType::kIceControlled: return kSlotIceControlled;
-    case StunAttributeType::kMessageIntegrity: return kSlotMessageIntegrity;
-    case StunAttributeType::kMessageIntegritySha256: return kSlotMessageIntegritySha256;
-    case StunAttributeType::kFingerprint: return kSlotFingerprint;
-    default: return std::nullopt;
+    case StunAttributeType::kMappedAddress:
+      return kSlotMappedAddress;
+    case StunAttributeType::kXorMappedAddress:
+      return kSlotXorMappedAddress;
+    case StunAttributeType::kUsername:
+      return kSlotUsername;
+    case StunAttributeType::kSoftware:
+      return kSlotSoftware;
+    case StunAttributeType::kRealm:
+      return kSlotRealm;
+    case StunAttributeType::kNonce:
+      return kSlotNonce;
+    case StunAttributeType::kErrorCode:
+      return kSlotErrorCode;
+    case StunAttributeType::kUnknownAttributes:
+      return kSlotUnknownAttributes;
+    case StunAttributeType::kPriority:
+      return kSlotPriority;
+    case StunAttributeType::kUseCandidate:
+      return kSlotUseCandidate;
+    case StunAttributeType::kIceControlling:
+      return kSlotIceControlling;
+    case StunAttributeType::kIceControlled:
+      return kSlotIceControlled;
+    case StunAttributeType::kMessageIntegrity:
+      return kSlotMessageIntegrity;
+    case StunAttributeType::kMessageIntegritySha256:
+      return kSlotMessageIntegritySha256;
+    case StunAttributeType::kFingerprint:
+      return kSlotFingerprint;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -72,13 +89,16 @@ Result<StunMessageView> StunMessageView::Parse(std::span<const uint8_t> datagram
   }
   const uint8_t* h = datagram.data();  // 20 bytes checked above
   // "The most significant 2 bits of every STUN message MUST be zeroes."
-  if ((h[0] & 0xC0) != 0) return MakeError(ErrorCode::kMalformed, "the top two bits of a STUN message are not zero");
+  if ((h[0] & 0xC0) != 0)
+    return MakeError(ErrorCode::kMalformed, "the top two bits of a STUN message are not zero");
   // "The Magic Cookie field MUST contain the fixed value 0x2112A442 in network byte order."
-  if (LoadBe32(h + 4) != kStunMagicCookie) return MakeError(ErrorCode::kMalformed, "magic cookie is not 0x2112A442");
+  if (LoadBe32(h + 4) != kStunMagicCookie)
+    return MakeError(ErrorCode::kMalformed, "magic cookie is not 0x2112A442");
   const size_t length = LoadBe16(h + 2);
   // "the last 2 bits of this field are always zero" (§5); §6.3: a message whose length is not a
   // multiple of 4 is not STUN.
-  if (length % 4 != 0) return MakeError(ErrorCode::kMalformed, "message length is not a multiple of 4");
+  if (length % 4 != 0)
+    return MakeError(ErrorCode::kMalformed, "message length is not a multiple of 4");
   if (kStunHeaderSize + length > datagram.size()) {
     return MakeError(ErrorCode::kTruncated, "message length runs past the end of the datagram");
   }
@@ -97,7 +117,8 @@ Result<StunMessageView> StunMessageView::Parse(std::span<const uint8_t> datagram
   while (offset < view.bytes_.size()) {
     // "When present, the FINGERPRINT attribute MUST be the last attribute in the message"
     // (§14.7).
-    if (after_fingerprint) return MakeError(ErrorCode::kMalformed, "FINGERPRINT is not the last attribute");
+    if (after_fingerprint)
+      return MakeError(ErrorCode::kMalformed, "FINGERPRINT is not the last attribute");
     if (view.attribute_count_ == kStunMaxAttributes) {
       return MakeError(ErrorCode::kMalformed, "message has more than 64 attributes");
     }
@@ -147,18 +168,22 @@ Result<void> StunMessageView::Record(const StunAttribute& attr) {
       if (auto a = ParseXorMappedAddress(v, transaction_id_); !a.ok()) return a.error();
       break;
     case kSlotUsername:
-      if (v.size() > kMaxUsernameReceive) return MakeError(ErrorCode::kMalformed, "USERNAME is longer than 512 bytes");
+      if (v.size() > kMaxUsernameReceive)
+        return MakeError(ErrorCode::kMalformed, "USERNAME is longer than 512 bytes");
       break;
     case kSlotSoftware:
     case kSlotRealm:
     case kSlotNonce:
-      if (v.size() > kMaxTextBytes) return MakeError(ErrorCode::kMalformed, "SOFTWARE, REALM or NONCE is longer than 763 bytes");
+      if (v.size() > kMaxTextBytes)
+        return MakeError(ErrorCode::kMalformed,
+                         "SOFTWARE, REALM or NONCE is longer than 763 bytes");
       break;
     case kSlotErrorCode:
       if (auto ok = CheckErrorCodeValue(v); !ok.ok()) return ok.error();
       break;
     case kSlotUnknownAttributes:
-      if (v.size() % 2 != 0) return MakeError(ErrorCode::kMalformed, "UNKNOWN-ATTRIBUTES length is odd");
+      if (v.size() % 2 != 0)
+        return MakeError(ErrorCode::kMalformed, "UNKNOWN-ATTRIBUTES length is odd");
       break;
     case kSlotPriority:
       if (v.size() != 4) return MakeError(ErrorCode::kMalformed, "PRIORITY is not 4 bytes");
@@ -168,16 +193,19 @@ Result<void> StunMessageView::Record(const StunAttribute& attr) {
       break;
     case kSlotIceControlling:
     case kSlotIceControlled:
-      if (v.size() != 8) return MakeError(ErrorCode::kMalformed, "ICE-CONTROLLING/ICE-CONTROLLED is not 8 bytes");
+      if (v.size() != 8)
+        return MakeError(ErrorCode::kMalformed, "ICE-CONTROLLING/ICE-CONTROLLED is not 8 bytes");
       break;
     case kSlotMessageIntegrity:
-      if (v.size() != kStunHmacSha1Size) return MakeError(ErrorCode::kMalformed, "MESSAGE-INTEGRITY is not 20 bytes");
+      if (v.size() != kStunHmacSha1Size)
+        return MakeError(ErrorCode::kMalformed, "MESSAGE-INTEGRITY is not 20 bytes");
       break;
     case kSlotMessageIntegritySha256:
       // §14.6: "The length of the attribute MUST be at least 16 bytes and MUST be a multiple
       // of 4", at most the 32 bytes of the HMAC.
       if (v.size() < 16 || v.size() > kStunHmacSha256Size || v.size() % 4 != 0) {
-        return MakeError(ErrorCode::kMalformed, "MESSAGE-INTEGRITY-SHA256 is not 16-32 bytes in steps of 4");
+        return MakeError(ErrorCode::kMalformed,
+                         "MESSAGE-INTEGRITY-SHA256 is not 16-32 bytes in steps of 4");
       }
       break;
     case kSlotFingerprint:

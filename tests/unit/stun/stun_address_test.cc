@@ -1,9 +1,10 @@
 // StunAddress text forms and the (XOR-)MAPPED-ADDRESS value codecs.
+#include "stun/stun_address.h"
+
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "stun/stun_address.h"
 #include "stun_test_vectors.h"
 
 namespace sluice {
@@ -11,7 +12,8 @@ namespace {
 
 using stun_test::FromHex;
 
-const StunTransactionId kId{{0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae}};
+const StunTransactionId kId{
+    {0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae}};
 
 TEST(StunAddress, TextRoundTrip) {
   for (const char* text : {"192.0.2.1:32853", "0.0.0.0:0", "255.255.255.255:65535",
@@ -20,9 +22,9 @@ TEST(StunAddress, TextRoundTrip) {
     ASSERT_TRUE(a) << text;
     EXPECT_EQ(a->ToString(), text);
   }
-  for (const char* bad : {"", "1.2.3.4", "1.2.3.4:", "1.2.3.4:65536", "1.2.3.4:-1", "1.2.3:80",
-                          "[2001:db8::1]", "[2001:db8::1]443", "2001:db8::1:443", "[1.2.3.4]:80",
-                          "host:80", "1.2.3.4:80x"}) {
+  for (const char* bad :
+       {"", "1.2.3.4", "1.2.3.4:", "1.2.3.4:65536", "1.2.3.4:-1", "1.2.3:80", "[2001:db8::1]",
+        "[2001:db8::1]443", "2001:db8::1:443", "[1.2.3.4]:80", "host:80", "1.2.3.4:80x"}) {
     EXPECT_FALSE(StunAddress::FromString(bad)) << bad;
   }
 }

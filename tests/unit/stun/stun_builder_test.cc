@@ -1,11 +1,12 @@
 // StunMessageBuilder and the ICE message builders: round trips, every short buffer, ordering
 // rules and argument checks.
+#include "stun/stun_builder.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "stun/stun_builder.h"
 #include "stun/stun_ice.h"
 #include "stun/stun_integrity.h"
 #include "stun/stun_message.h"
@@ -16,7 +17,8 @@ namespace {
 
 using ::testing::ElementsAre;
 
-const StunTransactionId kId{{0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae}};
+const StunTransactionId kId{
+    {0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae}};
 
 TEST(StunBuilder, AllAttributesRoundTrip) {
   const auto key = StunIntegrityKey::ShortTerm("pass");
@@ -142,10 +144,13 @@ TEST(StunBuilder, ArgumentChecks) {
   EXPECT_EQ(code_of([](auto& b) { b.AddErrorCode(299, ""); }), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of([](auto& b) { b.AddErrorCode(700, ""); }), ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of([](auto& b) { b.AddErrorCode(699, ""); }), std::nullopt);
-  EXPECT_EQ(code_of([](auto& b) { b.AddUsername(std::string(509, 'u')); }), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(code_of([](auto& b) { b.AddUsername(std::string(509, 'u')); }),
+            ErrorCode::kInvalidArgument);
   EXPECT_EQ(code_of([](auto& b) { b.AddUsername(std::string(508, 'u')); }), std::nullopt);
-  EXPECT_EQ(code_of([](auto& b) { b.AddSoftware(std::string(764, 's')); }), ErrorCode::kInvalidArgument);
-  StunMessageBuilder tiny(std::span<uint8_t>(buf, 19), StunMethod::kBinding, StunClass::kRequest, kId);
+  EXPECT_EQ(code_of([](auto& b) { b.AddSoftware(std::string(764, 's')); }),
+            ErrorCode::kInvalidArgument);
+  StunMessageBuilder tiny(std::span<uint8_t>(buf, 19), StunMethod::kBinding, StunClass::kRequest,
+                          kId);
   EXPECT_EQ(tiny.Finish().error().code, ErrorCode::kBufferTooSmall);
   StunMessageBuilder method(buf, static_cast<StunMethod>(0x1000), StunClass::kRequest, kId);
   EXPECT_EQ(method.Finish().error().code, ErrorCode::kInvalidArgument);
@@ -218,13 +223,15 @@ TEST(StunIce, ErrorResponses) {
     uint16_t code;
     const char* reason;
     bool with_key;
-  } cases[] = {{400, "Bad Request", false}, {401, "Unauthenticated", false},
-               {487, "Role Conflict", true}, {420, "Unknown Attribute", true}};
+  } cases[] = {{400, "Bad Request", false},
+               {401, "Unauthenticated", false},
+               {487, "Role Conflict", true},
+               {420, "Unknown Attribute", true}};
   const uint16_t unknown[] = {0x0003, 0x7777};
   for (const auto& c : cases) {
-    auto n = BuildIceBindingError(kId, c.code, c.with_key ? &key : nullptr, buf,
-                                  c.code == 420 ? std::span<const uint16_t>(unknown)
-                                                : std::span<const uint16_t>());
+    auto n = BuildIceBindingError(
+        kId, c.code, c.with_key ? &key : nullptr, buf,
+        c.code == 420 ? std::span<const uint16_t>(unknown) : std::span<const uint16_t>());
     ASSERT_TRUE(n.ok()) << c.code;
     auto r = StunMessageView::Parse(std::span<const uint8_t>(buf, *n));
     ASSERT_TRUE(r.ok());
@@ -249,7 +256,10 @@ TEST(StunIce, UnknownAttributeFlow) {
   const auto key = StunIntegrityKey::ShortTerm("pwd");
   uint8_t req[128];
   StunMessageBuilder b(req, StunMethod::kBinding, StunClass::kRequest, kId);
-  b.AddUsername("a:b").AddAttribute(0x0031, std::vector<uint8_t>{1}).AddMessageIntegrity(key).AddFingerprint();
+  b.AddUsername("a:b")
+      .AddAttribute(0x0031, std::vector<uint8_t>{1})
+      .AddMessageIntegrity(key)
+      .AddFingerprint();
   auto parsed = StunMessageView::Parse(std::span<const uint8_t>(req, *b.Finish()));
   ASSERT_TRUE(parsed.ok());
   ASSERT_THAT(parsed->unknown_comprehension_required(), ElementsAre(0x0031));
@@ -288,7 +298,8 @@ TEST(StunAlloc, BuildParseVerify10000PacketsAllocateNothing) {
     auto n = BuildIceBindingRequest(p, remote, buf);
     if (!n.ok()) continue;
     auto r = StunMessageView::Parse(std::span<const uint8_t>(buf, *n));
-    if (!r.ok() || !VerifyMessageIntegrity(*r, remote).ok() || !VerifyFingerprint(*r).ok()) continue;
+    if (!r.ok() || !VerifyMessageIntegrity(*r, remote).ok() || !VerifyFingerprint(*r).ok())
+      continue;
     if (r->priority() != i || !r->use_candidate()) continue;
     auto m = BuildIceBindingSuccess(r->transaction_id(), mapped, remote, resp);
     if (!m.ok()) continue;

@@ -20,7 +20,8 @@ TEST(StunCapture, AioiceControllingRequest) {
   auto r = StunMessageView::Parse(bytes);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->message_class(), StunClass::kRequest);
-  const std::string username = std::string(stun_test::kAioiceUfragB) + ":" + std::string(stun_test::kAioiceUfragA);
+  const std::string username =
+      std::string(stun_test::kAioiceUfragB) + ":" + std::string(stun_test::kAioiceUfragA);
   EXPECT_EQ(r->username(), username);
   EXPECT_TRUE(r->priority());
   EXPECT_TRUE(r->ice_controlling());
@@ -28,7 +29,8 @@ TEST(StunCapture, AioiceControllingRequest) {
   EXPECT_TRUE(r->use_candidate());
   EXPECT_TRUE(r->unknown_comprehension_required().empty());
   EXPECT_TRUE(VerifyMessageIntegrity(*r, StunIntegrityKey::ShortTerm(stun_test::kAioicePwdB)).ok());
-  EXPECT_FALSE(VerifyMessageIntegrity(*r, StunIntegrityKey::ShortTerm(stun_test::kAioicePwdA)).ok());
+  EXPECT_FALSE(
+      VerifyMessageIntegrity(*r, StunIntegrityKey::ShortTerm(stun_test::kAioicePwdA)).ok());
   EXPECT_TRUE(VerifyFingerprint(*r).ok());
 
   // Our builder, given the same fields, produces a message that verifies under the same key and

@@ -1,7 +1,8 @@
 // MESSAGE-INTEGRITY(-SHA256) and FINGERPRINT: against OpenSSL's one-shot HMAC, tampering at every
 // byte, wrong keys, truncated SHA256 values, and zero allocations per check.
-#include <gtest/gtest.h>
+#include "stun/stun_integrity.h"
 
+#include <gtest/gtest.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -14,7 +15,6 @@
 #include "common/byte_order.h"
 #include "stun/crc32.h"
 #include "stun/stun_builder.h"
-#include "stun/stun_integrity.h"
 #include "stun/stun_message.h"
 #include "stun_test_vectors.h"
 #include "support/alloc_counter.h"
@@ -36,14 +36,16 @@ void* CountingRealloc(void* p, size_t n, const char*, int) {
   return std::realloc(p, n);
 }
 void CountingFree(void* p, const char*, int) { std::free(p); }
-const bool g_openssl_counting = CRYPTO_set_mem_functions(CountingMalloc, CountingRealloc, CountingFree) == 1;
+const bool g_openssl_counting =
+    CRYPTO_set_mem_functions(CountingMalloc, CountingRealloc, CountingFree) == 1;
 
 std::vector<uint8_t> OpenSslHmac(const EVP_MD* md, std::span<const uint8_t> key,
                                  std::span<const uint8_t> data) {
   std::vector<uint8_t> out(EVP_MAX_MD_SIZE);
   unsigned int len = 0;
   static const uint8_t kEmpty = 0;  // OpenSSL refuses a null key pointer
-  HMAC(md, key.empty() ? &kEmpty : key.data(), static_cast<int>(key.size()), data.data(), data.size(), out.data(), &len);
+  HMAC(md, key.empty() ? &kEmpty : key.data(), static_cast<int>(key.size()), data.data(),
+       data.size(), out.data(), &len);
   out.resize(len);
   return out;
 }
@@ -65,7 +67,8 @@ TEST(StunIntegrity, HmacMatchesOpenSslForEveryKeyAndDataLength) {
           << key_len << " " << n;
       // Split input gives the same MAC.
       const size_t half = n / 2;
-      std::span<const uint8_t> parts[] = {std::span(data).first(half), std::span(data).subspan(half)};
+      std::span<const uint8_t> parts[] = {std::span(data).first(half),
+                                          std::span(data).subspan(half)};
       const auto c = k.HmacSha1(parts);
       EXPECT_EQ(a, c);
     }

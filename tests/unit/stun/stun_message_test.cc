@@ -1,5 +1,7 @@
 // StunMessageView::Parse on malformed input, the attribute walk, the §14.5 ignore rule and the
 // typed accessors.
+#include "stun/stun_message.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,7 +10,6 @@
 #include "common/byte_order.h"
 #include "stun/stun_builder.h"
 #include "stun/stun_integrity.h"
-#include "stun/stun_message.h"
 #include "stun_test_vectors.h"
 
 namespace sluice {
@@ -114,7 +115,8 @@ TEST(StunMessage, AttributePastEnd) {
   // Length 5 where 4 bytes remain (the padded value would need 8).
   EXPECT_EQ(ParseError(Message(FromHex("0006 0005 61626364"))), ErrorCode::kTruncated);
   // The second attribute lies about its length.
-  EXPECT_EQ(ParseError(Message(FromHex("8022 0001 61000000 8022 0005 61626364"))), ErrorCode::kTruncated);
+  EXPECT_EQ(ParseError(Message(FromHex("8022 0001 61000000 8022 0005 61626364"))),
+            ErrorCode::kTruncated);
 }
 
 TEST(StunMessage, FingerprintNotLast) {
@@ -125,7 +127,8 @@ TEST(StunMessage, FingerprintNotLast) {
   EXPECT_EQ(r.error().code, ErrorCode::kMalformed);
   EXPECT_STREQ(r.error().message, "FINGERPRINT is not the last attribute");
   // Two FINGERPRINTs.
-  EXPECT_EQ(ParseError(Message(FromHex("8028 0004 00000000 8028 0004 00000000"))), ErrorCode::kMalformed);
+  EXPECT_EQ(ParseError(Message(FromHex("8028 0004 00000000 8028 0004 00000000"))),
+            ErrorCode::kMalformed);
 }
 
 TEST(StunMessage, AttributeCountIsBounded) {
@@ -143,13 +146,13 @@ TEST(StunMessage, AttributeCountIsBounded) {
 
 TEST(StunMessage, KnownAttributeLengthsAreChecked) {
   const char* bad[] = {
-      "0024 0003 010203 00",          // PRIORITY 3 bytes
-      "0024 0008 0102030405060708",   // PRIORITY 8 bytes
-      "0025 0004 00000000",           // USE-CANDIDATE not empty
-      "802a 0004 00000000",           // ICE-CONTROLLING 4 bytes
-      "8029 000c 000000000000000000000000",  // ICE-CONTROLLED 12 bytes
-      "0008 0010 00000000000000000000000000000000",  // MESSAGE-INTEGRITY 16 bytes
-      "001c 000c 000000000000000000000000",  // MESSAGE-INTEGRITY-SHA256 12 bytes
+      "0024 0003 010203 00",                                  // PRIORITY 3 bytes
+      "0024 0008 0102030405060708",                           // PRIORITY 8 bytes
+      "0025 0004 00000000",                                   // USE-CANDIDATE not empty
+      "802a 0004 00000000",                                   // ICE-CONTROLLING 4 bytes
+      "8029 000c 000000000000000000000000",                   // ICE-CONTROLLED 12 bytes
+      "0008 0010 00000000000000000000000000000000",           // MESSAGE-INTEGRITY 16 bytes
+      "001c 000c 000000000000000000000000",                   // MESSAGE-INTEGRITY-SHA256 12 bytes
       "001c 0012 000000000000000000000000000000000000 0000",  // 18 bytes: not a multiple of 4
       "001c 0024 000000000000000000000000000000000000000000000000000000000000000000000000",  // 36
       "8028 0008 0000000000000000",   // FINGERPRINT 8 bytes
@@ -200,10 +203,11 @@ TEST(StunMessage, PaddingBytesAreIgnored) {
 }
 
 TEST(StunMessage, AttributesInWireOrderAndFind) {
-  auto m = Message(FromHex("00aa 0007 61626364656667 00"   // unknown comprehension-required
-                           "0006 0003 616263 00"           // USERNAME abc
-                           "80ff 0002 0102 0000"           // unknown optional
-                           "0006 0001 7a 000000"));        // a second USERNAME: ignored
+  auto m =
+      Message(FromHex("00aa 0007 61626364656667 00"  // unknown comprehension-required
+                      "0006 0003 616263 00"          // USERNAME abc
+                      "80ff 0002 0102 0000"          // unknown optional
+                      "0006 0001 7a 000000"));       // a second USERNAME: ignored
   auto r = StunMessageView::Parse(m);
   ASSERT_TRUE(r.ok()) << r.error().message;
   std::vector<uint16_t> types;
@@ -268,16 +272,19 @@ TEST(StunMessage, AttributesAfterIntegrityAreIgnored) {
 TEST(StunMessage, IntegrityAfterSha256IsIgnored) {
   // RFC 8489 §14.6: after MESSAGE-INTEGRITY-SHA256 only FINGERPRINT counts, so a
   // MESSAGE-INTEGRITY placed after it is ignored.
-  auto m = Message(FromHex("001c 0010 00000000000000000000000000000000"
-                           "0008 0014 0000000000000000000000000000000000000000"
-                           "0006 0003 616263 00"));
+  auto m =
+      Message(FromHex("001c 0010 00000000000000000000000000000000"
+                      "0008 0014 0000000000000000000000000000000000000000"
+                      "0006 0003 616263 00"));
   auto r = StunMessageView::Parse(m);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(r->has_message_integrity_sha256());
   EXPECT_FALSE(r->has_message_integrity());
   EXPECT_FALSE(r->username());
-  EXPECT_EQ(VerifyMessageIntegrity(*r, StunIntegrityKey::ShortTerm("k")).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(VerifyMessageIntegritySha256(*r, StunIntegrityKey::ShortTerm("k")).error().code, ErrorCode::kAuthFailed);
+  EXPECT_EQ(VerifyMessageIntegrity(*r, StunIntegrityKey::ShortTerm("k")).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(VerifyMessageIntegritySha256(*r, StunIntegrityKey::ShortTerm("k")).error().code,
+            ErrorCode::kAuthFailed);
 }
 
 TEST(StunMessage, ErrorCodeAndUnknownAttributes) {

@@ -2,7 +2,6 @@
 // the same messages with StunMessageBuilder.
 #include <gtest/gtest.h>
 
-
 #include "stun/stun_builder.h"
 #include "stun/stun_integrity.h"
 #include "stun/stun_message.h"
@@ -13,7 +12,8 @@ namespace {
 
 using stun_test::FromHex;
 
-const StunTransactionId kRfcId{{0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae}};
+const StunTransactionId kRfcId{
+    {0xb7, 0xe7, 0xa7, 0x01, 0xbc, 0x34, 0xd6, 0x86, 0xfa, 0x87, 0xdf, 0xae}};
 
 TEST(StunRfc5769, SampleRequestParses) {
   const auto bytes = FromHex(stun_test::kRfc5769Request);
@@ -122,7 +122,8 @@ TEST(StunRfc5769, RebuildSampleRequest) {
   EXPECT_TRUE(std::equal(expected_mac.begin(), expected_mac.end(), buf + 80));
   auto msg = StunMessageView::Parse(std::span<const uint8_t>(buf, *n));
   ASSERT_TRUE(msg.ok());
-  EXPECT_TRUE(VerifyMessageIntegrity(*msg, StunIntegrityKey::ShortTerm(stun_test::kRfc5769Password)).ok());
+  EXPECT_TRUE(
+      VerifyMessageIntegrity(*msg, StunIntegrityKey::ShortTerm(stun_test::kRfc5769Password)).ok());
   EXPECT_TRUE(VerifyFingerprint(*msg).ok());
 }
 
