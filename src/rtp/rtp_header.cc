@@ -88,11 +88,13 @@ struct Layout {
 
 // Element data are short (1-16 bytes in the one-byte form): a byte loop beats a memcpy call.
 inline void CopySmall(uint8_t* dst, std::span<const uint8_t> src) {
-  if (src.size() > 32) {
-    std::memcpy(dst, src.data(), src.size());
+  const uint8_t* s = src.data();
+  const size_t n = src.size();
+  if (n > 32) {
+    std::memcpy(dst, s, n);
     return;
   }
-  for (size_t i = 0; i < src.size(); ++i) dst[i] = src[i];
+  for (size_t i = 0; i < n; ++i) dst[i] = s[i];
 }
 
 }  // namespace
@@ -109,16 +111,25 @@ Result<size_t> RtpHeader::SerializeTo(std::span<uint8_t> out) const {
     return MakeError(ErrorCode::kBufferTooSmall, "buffer shorter than the RTP header");
   }
   const RtpExtensionForm form = layout.form;
+  // Byte stores may alias *this, so every field is read into a local before writing.
+  const size_t csrc_n = csrc_count;
+  const size_t element_n = extension_count;
+  const uint8_t first = static_cast<uint8_t>((kRtpVersion << 6) | (padding_size != 0 ? 0x20 : 0) |
+                                             (form != RtpExtensionForm::kNone ? 0x10 : 0) |
+                                             csrc_n);
+  const uint8_t second = static_cast<uint8_t>((marker ? 0x80 : 0) | payload_type.value());
+  const uint16_t seq = sequence_number.value();
+  const uint32_t ts = timestamp;
+  const uint32_t ssrc_value = ssrc.value();
   uint8_t* p = out.data();
   // RFC 3550 §5.1: "The version defined by this specification is two (2)."
-  p[0] = static_cast<uint8_t>((kRtpVersion << 6) | (padding_size != 0 ? 0x20 : 0) |
-                              (form != RtpExtensionForm::kNone ? 0x10 : 0) | csrc_count);
-  p[1] = static_cast<uint8_t>((marker ? 0x80 : 0) | payload_type.value());
-  StoreBe16(p + 2, sequence_number.value());
-  StoreBe32(p + 4, timestamp);
-  StoreBe32(p + 8, ssrc.value());
+  p[0] = first;
+  p[1] = second;
+  StoreBe16(p + 2, seq);
+  StoreBe32(p + 4, ts);
+  StoreBe32(p + 8, ssrc_value);
   size_t pos = kRtpFixedHeaderSize;
-  for (size_t i = 0; i < csrc_count; ++i, pos += 4) StoreBe32(p + pos, csrcs[i].value());
+  for (size_t i = 0; i < csrc_n; ++i, pos += 4) StoreBe32(p + pos, csrcs[i].value());
   if (form == RtpExtensionForm::kNone) return pos;
 
   const size_t ext_header = pos;
@@ -132,23 +143,25 @@ Result<size_t> RtpHeader::SerializeTo(std::span<uint8_t> out) const {
     pos += raw_extension_data.size();
   } else if (form == RtpExtensionForm::kOneByte) {
     StoreBe16(p + ext_header, kRtpOneByteExtensionProfile);
-    for (size_t i = 0; i < extension_count; ++i) {
-      const RtpExtensionElement& e = extensions[i];
+    for (size_t i = 0; i < element_n; ++i) {
+      const uint8_t id = extensions[i].id;
+      const std::span<const uint8_t> data = extensions[i].data;
       // RFC 8285 §4.2: "The 4-bit length is the number, minus one, of data bytes of this header
       // extension element following the one-byte header."
-      p[pos++] = static_cast<uint8_t>((e.id << 4) | (e.data.size() - 1));
-      CopySmall(p + pos, e.data);
-      pos += e.data.size();
+      p[pos] = static_cast<uint8_t>((id << 4) | (data.size() - 1));
+      CopySmall(p + pos + 1, data);
+      pos += 1 + data.size();
     }
   } else {
     StoreBe16(p + ext_header,
               static_cast<uint16_t>(kRtpTwoByteExtensionProfile | (extension_appbits & 0x0F)));
-    for (size_t i = 0; i < extension_count; ++i) {
-      const RtpExtensionElement& e = extensions[i];
-      p[pos++] = e.id;
-      p[pos++] = static_cast<uint8_t>(e.data.size());
-      CopySmall(p + pos, e.data);
-      pos += e.data.size();
+    for (size_t i = 0; i < element_n; ++i) {
+      const uint8_t id = extensions[i].id;
+      const std::span<const uint8_t> data = extensions[i].data;
+      p[pos] = id;
+      p[pos + 1] = static_cast<uint8_t>(data.size());
+      CopySmall(p + pos + 2, data);
+      pos += 2 + data.size();
     }
   }
   StoreBe16(p + ext_header + 2, static_cast<uint16_t>(words));
