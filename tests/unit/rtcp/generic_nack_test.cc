@@ -41,6 +41,29 @@ TEST(GenericNackTest, ParsesPidAndBlp) {
   EXPECT_EQ(few[2], 0xaaad);
 }
 
+TEST(GenericNackTest, ChromiumNacks) {
+  const auto bytes = Bytes(test::kChromiumNack);
+  auto nack = GenericNackView::Parse(bytes);
+  ASSERT_TRUE(nack.ok());
+  EXPECT_EQ(nack->sender_ssrc(), Ssrc(1));
+  EXPECT_EQ(nack->media_ssrc(), Ssrc(0xdf35df9c));
+  EXPECT_EQ(Lost(*nack), (std::vector<uint16_t>{0x58d8, 0x58d9, 0x58da, 0x58db, 0x58dc, 0x58dd,
+                                                 0x58de, 0x58df}));
+  EXPECT_EQ(Build(Lost(*nack)).size(), bytes.size());
+  const auto burst = Bytes(test::kChromiumNackBurst);
+  auto big = GenericNackView::Parse(burst);
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big->item_count(), 11u);
+  const auto lost = Lost(*big);
+  ASSERT_EQ(lost.size(), 10u * 17u + 1u + 13u);
+  for (size_t i = 0; i < lost.size(); ++i) EXPECT_EQ(lost[i], 0x19f0 + i);  // one contiguous burst
+  // Chromium and GenericNack pack identically.
+  GenericNack rebuilt{big->sender_ssrc(), big->media_ssrc(), lost};
+  std::vector<uint8_t> out(rebuilt.SerializedSize());
+  ASSERT_TRUE(rebuilt.SerializeTo(out).ok());
+  EXPECT_EQ(out, burst);
+}
+
 TEST(GenericNackTest, BlpWrapsAroundSequenceSpace) {
   const auto bytes = Bytes("81cd0003 00000001 00000002 fffe8001");
   auto nack = GenericNackView::Parse(bytes);

@@ -26,6 +26,16 @@ TEST(PliTest, FirefoxPliRoundTrip) {
   EXPECT_EQ(out, bytes);
 }
 
+TEST(PliTest, ChromiumReducedSizePli) {
+  const auto bytes = Bytes(test::kChromiumPli);
+  EXPECT_EQ(ValidateRtcpCompound(bytes, RtcpCompoundRule::kReducedSizeAllowed).value(), 1u);
+  EXPECT_FALSE(ValidateRtcpCompound(bytes, RtcpCompoundRule::kStrict).ok());
+  auto pli = PliView::Parse(bytes);
+  ASSERT_TRUE(pli.ok());
+  EXPECT_EQ(pli->sender_ssrc(), Ssrc(1));
+  EXPECT_EQ(pli->media_ssrc(), Ssrc(0x024cc827));
+}
+
 TEST(PliTest, Malformed) {
   EXPECT_EQ(PliView::Parse(Bytes("81ce0001 00000001")).error().code, ErrorCode::kTruncated);
   // RFC 4585 §6.3.1.2: "there MUST NOT be any Feedback Control Information".

@@ -2,8 +2,10 @@
 //
 // kChromium*: captured on loopback from Chromium 156 (headless, fake audio/video devices, two
 // RTCPeerConnections in one page, --disable-webrtc-encryption so RTCP is in the clear; the REMB
-// ones with transport-cc removed from the SDP so Chromium falls back to REMB). XR (PT 207) is
-// not decoded by sluice and must come out of the iterator as kUnknown.
+// ones with transport-cc removed from the SDP so Chromium falls back to REMB; the NACK, PLI and
+// lossy TWCC ones with the media relayed through a UDP relay that drops packets). XR (PT 207) is
+// not decoded by sluice and must come out of the iterator as kUnknown. All 1000 distinct
+// captured datagrams are in data/chromium_rtcp.hex.
 #pragma once
 
 #include <cstdint>
@@ -80,6 +82,24 @@ inline constexpr std::string_view kChromiumTwccPad2 =
     "afcd0007fa17fa17745ca92900110008002ef50220086d501a0b1318000b0002";
 inline constexpr std::string_view kChromiumTwccPad3 =
     "afcd0009fa17fa171cb05b020002000f002ef401200f42240d220127090d00010e180c0f08000003";
+
+// Generic NACK: PID 0x58d8, BLP 0x007f (7 more).
+inline constexpr std::string_view kChromiumNack = "81cd000300000001df35df9c58d8007f";
+// Generic NACK after a burst loss: 10 items, PID step 17, BLP 0xffff, last BLP 0x1fff.
+inline constexpr std::string_view kChromiumNackBurst =
+    "81cd000d00000001024cc82719f0ffff1a01ffff1a12ffff1a23ffff1a34ffff1a45ffff1a56ffff1a67ffff"
+    "1a78ffff1a89ffff1a9a1fff";
+// PLI, reduced-size (alone in its datagram), sent after a loss burst NACK could not repair.
+inline constexpr std::string_view kChromiumPli = "81ce000200000001024cc827";
+// TWCC with losses: one-bit status vector chunks (0xbfdd, 0xf146).
+inline constexpr std::string_view kChromiumTwccOneBit =
+    "afcd0008fa17fa17bee83afc0002000e0071b301bfddf1464b39062a00450001001f0002";
+// TWCC with a two-bit status vector (0xd454).
+inline constexpr std::string_view kChromiumTwccTwoBit =
+    "afcd0006fa17fa171d7d0277004000060071bb04d454634f0a024401";
+// TWCC with a run of lost packets (0x001f) then a run of received ones (0x200e).
+inline constexpr std::string_view kChromiumTwccLossRun =
+    "afcd0009fa17fa171d7d02770057002d0071c508001f200e2a0d001e0000000000000000003c0002";
 
 // TWCC captured from Chrome by github.com/olivermichel/webrtc-analysis (test/include/data.h):
 // base 1, 9 packets received, one run-length chunk, P bit with 1 byte of padding.

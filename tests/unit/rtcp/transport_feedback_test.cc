@@ -85,6 +85,43 @@ TEST(TransportFeedbackTest, ChromiumUnpadded) {
   EXPECT_EQ(walk[0].delta_us(), 0x33 * 250);
 }
 
+TEST(TransportFeedbackTest, ChromiumWithLosses) {
+  {
+    const auto bytes = Bytes(test::kChromiumTwccOneBit);
+    auto view = TransportFeedbackView::Parse(bytes);
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(view->packet_status_count(), 14);
+    // 0xbfdd: 1 1 1 1 1 1 1 1 0 1 1 1 0 1 (the second chunk 0xf146 is not needed for 14).
+    const bool received[] = {1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1};
+    const auto walk = WalkAll(*view);
+    ASSERT_EQ(walk.size(), 14u);
+    for (size_t i = 0; i < 14; ++i) EXPECT_EQ(walk[i].received(), received[i]) << i;
+  }
+  {
+    const auto bytes = Bytes(test::kChromiumTwccTwoBit);
+    auto view = TransportFeedbackView::Parse(bytes);
+    ASSERT_TRUE(view.ok());
+    const auto walk = WalkAll(*view);
+    ASSERT_EQ(walk.size(), 6u);
+    // 0xd454 = 11 | 01 01 00 01 01 01 (00): the third packet was lost.
+    EXPECT_FALSE(walk[2].received());
+    EXPECT_TRUE(walk[3].received());
+    EXPECT_EQ(view->received_count(), 5u);
+  }
+  {
+    const auto bytes = Bytes(test::kChromiumTwccLossRun);
+    auto view = TransportFeedbackView::Parse(bytes);
+    ASSERT_TRUE(view.ok());
+    const auto walk = WalkAll(*view);
+    ASSERT_EQ(walk.size(), 45u);
+    for (size_t i = 0; i < 31; ++i) EXPECT_FALSE(walk[i].received()) << i;
+    for (size_t i = 31; i < 45; ++i) EXPECT_TRUE(walk[i].received()) << i;
+  }
+  ExpectRebuildMatches(test::kChromiumTwccOneBit);
+  ExpectRebuildMatches(test::kChromiumTwccTwoBit);
+  ExpectRebuildMatches(test::kChromiumTwccLossRun);
+}
+
 TEST(TransportFeedbackTest, ChromeWebrtcAnalysisCapture) {
   const auto bytes = Bytes(test::kChromeTwccWebrtcAnalysis);
   auto view = TransportFeedbackView::Parse(bytes);
