@@ -3,6 +3,7 @@
 // cut at every length.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -63,6 +64,31 @@ std::vector<size_t> CutLengths(const std::string& text) {
     if (cut[n]) out.push_back(n);
   }
   return out;
+}
+
+// Serialize() reorders lines (JSEP order) but keeps every one of them: the sorted lines of the
+// output equal the sorted lines of the input, after trimming trailing whitespace and writing
+// "msid-semantic: WMS" (Chromium's spelling) as "msid-semantic:WMS".
+std::vector<std::string> SortedLines(std::string_view text) {
+  std::vector<std::string> lines;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string line(text.substr(0, nl));
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
+      line.pop_back();
+    }
+    if (line.starts_with("a=msid-semantic: ")) line.erase(16, 1);
+    if (!line.empty()) lines.push_back(line);
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+TEST_P(RealSdpTest, SerializeKeepsEveryLine) {
+  const std::string text = ReadData(GetParam());
+  const SessionDescription d = ParseData(GetParam());
+  EXPECT_EQ(SortedLines(d.Serialize()), SortedLines(text));
 }
 
 TEST_P(RealSdpTest, TruncationsParseOrFailCleanly) {
