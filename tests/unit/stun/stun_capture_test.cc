@@ -1,10 +1,11 @@
-// Binding requests and responses captured from a real ICE implementation (aioice, see
-// stun_test_vectors.h): parse, typed fields, integrity under the right password only, and a
-// rebuild with our ICE builders that verifies under the same key.
+// Binding requests and responses from real ICE implementations (aioice, captured here; a Chromium
+// request published by mediasoup; see stun_test_vectors.h): parse, typed fields, integrity under
+// the right password only, and byte-identical rebuilds with our builders.
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "stun/stun_builder.h"
 #include "stun/stun_ice.h"
 #include "stun/stun_integrity.h"
 #include "stun/stun_message.h"
@@ -83,6 +84,41 @@ TEST(StunCapture, AioiceResponses) {
     ASSERT_EQ(*n, bytes.size());
     EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), buf));
   }
+}
+
+TEST(StunCapture, ChromiumRequest) {
+  const auto bytes = FromHex(stun_test::kChromiumRequest);
+  ASSERT_EQ(bytes.size(), 128u);
+  auto r = StunMessageView::Parse(bytes);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->username(), stun_test::kChromiumUsername);
+  EXPECT_EQ(r->priority(), 1853693695u);
+  EXPECT_EQ(r->ice_controlling(), 15897499370457501716u);
+  EXPECT_TRUE(r->use_candidate());
+  EXPECT_EQ(r->attribute_count(), 7u);
+  // GOOG-NETWORK-INFO is comprehension-optional: readable, not a reason for 420.
+  auto goog = r->Find(0xC057);
+  ASSERT_TRUE(goog);
+  EXPECT_EQ(goog->value.size(), 4u);
+  EXPECT_TRUE(r->unknown_comprehension_required().empty());
+  const auto key = StunIntegrityKey::ShortTerm(stun_test::kChromiumPassword);
+  EXPECT_TRUE(VerifyMessageIntegrity(*r, key).ok());
+  EXPECT_TRUE(VerifyFingerprint(*r).ok());
+
+  // Rebuilt in Chromium's attribute order: byte-identical, MI and FINGERPRINT included.
+  uint8_t buf[160];
+  StunMessageBuilder b(buf, StunMethod::kBinding, StunClass::kRequest, r->transaction_id());
+  b.AddUsername(*r->username())
+      .AddAttribute(0xC057, goog->value)
+      .AddIceControlling(*r->ice_controlling())
+      .AddUseCandidate()
+      .AddPriority(*r->priority())
+      .AddMessageIntegrity(key)
+      .AddFingerprint();
+  auto n = b.Finish();
+  ASSERT_TRUE(n.ok());
+  ASSERT_EQ(*n, bytes.size());
+  EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), buf));
 }
 
 }  // namespace

@@ -98,4 +98,20 @@ inline const char kAioiceResponseAtoB[] =
     "0101002c2112a44226e5301865ca979492cfab7c0020000800018c7a5e12a443"
     "0008001404d5b3d5e2e2b132b817b4c1f37e507f9e814a2480280004451f0414";
 
+// A Chromium ICE Binding request to a mediasoup server, as published in mediasoup's
+// TestStunPacket.cpp (worker/test): USERNAME "<server ufrag>:<Chromium ufrag>",
+// GOOG-NETWORK-INFO (0xC057, comprehension-optional), ICE-CONTROLLING, USE-CANDIDATE, PRIORITY,
+// MESSAGE-INTEGRITY under the server's ice-pwd, FINGERPRINT.
+inline const char kChromiumRequest[] =
+    "0001006c 2112a442 4a317759 41764e54 70644b33"
+    "00060025 37387461 6c357063 36646b79 76317270 67353676 75617935 6a653133 6365776d 3a73334a 67000000"
+    "c0570004 0003000a"
+    "802a0008 dc9f4372 e91d9014"
+    "00250000"
+    "00240004 6e7d1eff"
+    "00080014 f39a23b3 a6054e75 b39df217 7100182d a76834f8"
+    "80280004 6a373f8c";
+inline constexpr std::string_view kChromiumUsername = "78tal5pc6dkyv1rpg56vuay5je13cewm:s3Jg";
+inline constexpr std::string_view kChromiumPassword = "1ezk7fni4jeo5bt7ibcdk4wjl8712suw";
+
 }  // namespace sluice::stun_test
