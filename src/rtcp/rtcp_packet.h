@@ -22,8 +22,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 
+#include "common/byte_order.h"
 #include "common/strong_id.h"
 #include "sluice/result.h"
 
@@ -104,6 +106,68 @@ class RtcpPacketView {
   std::span<const uint8_t> bytes_;
   std::span<const uint8_t> payload_;
 };
+
+namespace internal {
+
+inline RtcpPacketKind Classify(const RtcpHeader& h, std::span<const uint8_t> payload) {
+  switch (h.packet_type) {
+    case 200: return RtcpPacketKind::kSenderReport;
+    case 201: return RtcpPacketKind::kReceiverReport;
+    case 202: return RtcpPacketKind::kSdes;
+    case 203: return RtcpPacketKind::kBye;
+    case 204: return RtcpPacketKind::kApp;
+    case 205:
+      if (h.count == kFmtGenericNack) return RtcpPacketKind::kGenericNack;
+      if (h.count == kFmtTransportFeedback) return RtcpPacketKind::kTransportFeedback;
+      return RtcpPacketKind::kUnknown;
+    case 206:
+      if (h.count == kFmtPli) return RtcpPacketKind::kPli;
+      if (h.count == kFmtFir) return RtcpPacketKind::kFir;
+      // Application layer feedback (RFC 4585 §6.4) is REMB only when its FCI starts "REMB".
+      if (h.count == kFmtApplicationLayer && payload.size() >= 12 &&
+          std::memcmp(payload.data() + 8, "REMB", 4) == 0) {
+        return RtcpPacketKind::kRemb;
+      }
+      return RtcpPacketKind::kUnknown;
+    default: return RtcpPacketKind::kUnknown;
+  }
+}
+
+}  // namespace internal
+
+// Inline: the compound walk calls this once per packet.
+inline Result<RtcpPacketView> RtcpPacketView::Parse(std::span<const uint8_t> data) {
+  if (data.size() < kRtcpHeaderSize) {
+    return MakeError(ErrorCode::kTruncated, "rtcp: shorter than the 4-byte common header");
+  }
+  const uint8_t* p = data.data();
+  // RFC 3550 §6.4.1: "version (V): 2 bits Identifies the version of RTP ... (2)."
+  if ((p[0] >> 6) != 2) return MakeError(ErrorCode::kMalformed, "rtcp: version is not 2");
+  RtcpPacketView v;
+  v.header_.padding = (p[0] & 0x20) != 0;
+  v.header_.count = p[0] & 0x1f;
+  v.header_.packet_type = p[1];
+  v.header_.length_words = LoadBe16(p + 2);
+  const size_t size = v.header_.packet_size();
+  if (size > data.size()) {
+    return MakeError(ErrorCode::kTruncated, "rtcp: length field runs past the buffer");
+  }
+  v.bytes_ = data.first(size);
+  size_t payload_size = size - kRtcpHeaderSize;
+  if (v.header_.padding) {
+    // "The last octet of the padding is a count of how many padding octets should be ignored,
+    // including itself": at least 1, and never more than the packet after its header.
+    const size_t pad = v.bytes_[size - 1];
+    if (pad == 0) return MakeError(ErrorCode::kMalformed, "rtcp: padding bit set with count 0");
+    if (pad > payload_size) {
+      return MakeError(ErrorCode::kMalformed, "rtcp: padding larger than the packet");
+    }
+    payload_size -= pad;
+  }
+  v.payload_ = v.bytes_.subspan(kRtcpHeaderSize, payload_size);
+  v.kind_ = internal::Classify(v.header_, v.payload_);
+  return v;
+}
 
 // Parses `packet` as exactly one RTCP packet (no trailing bytes) and checks that it is of
 // `kind`: the common first step of every typed Parse(std::span).
