@@ -1,5 +1,21 @@
 // MESSAGE-INTEGRITY, MESSAGE-INTEGRITY-SHA256 and FINGERPRINT (RFC 8489 §14.5-§14.7, §9).
 //
+//    0                   1                   2                   3
+//    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   | header, attributes ...  (length field = up to the end of MI)  |  <- HMAC input
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   |        0x0008 (MI)            |          20                   |
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   |                HMAC-SHA1 (20 bytes)                           |
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   |  0x001C (MI-SHA256), optional |        16..32                 |
+//   |                HMAC-SHA256, possibly truncated                |
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   |      0x8028 (FINGERPRINT)     |           4                   |
+//   |        CRC-32 of everything above ^ 0x5354554E                |
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//
 //   MESSAGE-INTEGRITY (0x0008): 20-byte HMAC-SHA1. "The text used as input to HMAC is the STUN
 //   message, up to and including the attribute preceding the MESSAGE-INTEGRITY attribute. The
 //   Length field of the STUN message header is adjusted to point to the end of the

@@ -1,6 +1,21 @@
 // StunMessageView: a validated, zero-copy view of one STUN message (RFC 8489 §5, §6.3, §14).
 //
-// Header diagram in stun/stun_types.h, attribute TLV in stun/stun_attribute.h.
+// Header diagram in stun/stun_types.h, attribute TLV in stun/stun_attribute.h, (XOR-)MAPPED-ADDRESS
+// in stun/stun_address.h. The other typed values:
+//
+//   ERROR-CODE (§14.8)                        UNKNOWN-ATTRIBUTES (§14.9)
+//    0                   1                   2                   3
+//    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   |           Reserved, should be 0         |Class|     Number    |
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   |      Reason Phrase (variable)                                ..
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//   |      Attribute 1 Type         |       Attribute 2 Type        |  (UNKNOWN-ATTRIBUTES)
+//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//
+//   USERNAME, SOFTWARE, REALM, NONCE: UTF-8 text (views). RFC 8445 §16.1: PRIORITY is a 32-bit
+//   priority, USE-CANDIDATE is empty, ICE-CONTROLLED / ICE-CONTROLLING carry a 64-bit tie breaker.
 //
 // Parse() checks the header and walks the whole TLV chain once: every attribute inside the
 // message, at most kStunMaxAttributes of them, FINGERPRINT last, and the value of every attribute
