@@ -9,6 +9,7 @@
 
 #include "sdp/candidate.h"
 #include "sdp/fingerprint.h"
+#include "sdp/jsep_checks.h"
 #include "sdp/session_description.h"
 
 namespace {
@@ -67,6 +68,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   volatile size_t sink = Walk(*d);
   (void)sink;
+  size_t bad_section = 0;
+  if (auto jsep = sluice::sdp::CheckJsep(*d, &bad_section); !jsep.ok()) {
+    Check(bad_section <= d->media.size(), "CheckJsep index out of range");
+  }
 
   const std::string first = d->Serialize();
   sluice::sdp::ParseError error2;
