@@ -16,6 +16,10 @@ target_include_directories(sluice PUBLIC
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_link_libraries(sluice PRIVATE "$<BUILD_INTERFACE:$<LINK_LIBRARY:WHOLE_ARCHIVE,${sluice_layers}>>")
+# A layer that also arrives transitively (rtp -> common) must keep the same link feature.
+foreach(layer ${sluice_layers})
+  set_property(TARGET sluice PROPERTY LINK_LIBRARY_OVERRIDE_${layer} WHOLE_ARCHIVE)
+endforeach()
 target_compile_features(sluice PUBLIC cxx_std_20)
 set_target_properties(sluice PROPERTIES
   VERSION ${PROJECT_VERSION}
