@@ -183,8 +183,8 @@ struct DtlsEngine::Impl final : DatagramBioHandler {
       return 0;
     }
     auto fp = FingerprintOf(peer, self->remote_fp.algorithm());
-    // RFC 8122 §5: the certificate presented in the DTLS handshake must match the fingerprint
-    // from the SDP; RFC 8842 §5: otherwise the endpoint MUST NOT establish the connection.
+    // RFC 8122 §5 / RFC 5763 §5 (paraphrased): the certificate the peer presents in the
+    // handshake must match the fingerprint from its SDP, otherwise the session is torn down.
     if (!fp || !fp->Matches(self->remote_fp)) {
       self->local_failure = MakeError(
           ErrorCode::kAuthFailed, "remote certificate does not match the SDP fingerprint");
@@ -467,8 +467,9 @@ Result<DtlsEngine> DtlsEngine::Create(const DtlsCertificate& certificate,
     return MakeError(ErrorCode::kInvalidArgument,
                      "DtlsConfig::max_application_data_size must be in [1, 16384]");
   }
-  if (config.transmit_slots == 0 || config.receive_slots == 0 || config.early_record_slots == 0) {
-    return MakeError(ErrorCode::kInvalidArgument, "DtlsConfig ring sizes must be at least 1");
+  if (config.transmit_slots < 4 || config.receive_slots == 0 || config.early_record_slots == 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "DtlsConfig needs transmit_slots >= 4 and the other rings >= 1");
   }
   if (config.initial_retransmit_timeout <= Duration::zero() ||
       config.max_retransmit_timeout < config.initial_retransmit_timeout ||

@@ -10,8 +10,8 @@
 //   while (auto e = engine->PollEvent()) ...                   // kConnected carries SRTP keys
 //   deadline = engine->PollTimeout();  ...  engine->HandleTimeout(now);
 //
-// Roles: RFC 8842 §5.2 / RFC 4145: a=setup:active is the DTLS client, a=setup:passive the
-// server. Both sides send a certificate; the peer's is accepted iff its fingerprint matches the
+// Roles: RFC 5763 §5 / RFC 8842 (a=setup from RFC 4145): the a=setup:active side is the DTLS
+// client, a=setup:passive the server. Both sides send a certificate; the peer's is accepted iff its fingerprint matches the
 // one from SDP (RFC 8122 §5): a mismatch fails the connection (kFailed, kAuthFailed) and OpenSSL
 // sends bad_certificate. DTLS 1.2 only, extended master secret (OpenSSL's default), no
 // renegotiation, no session tickets, ECDHE with Chromium's cipher suites by default.
@@ -70,7 +70,9 @@ struct DtlsConfig {
   Duration initial_retransmit_timeout = seconds(1);
   Duration max_retransmit_timeout = seconds(60);
   // Fixed rings allocated once: datagrams waiting for PollTransmit, received application
-  // records waiting for PollEvent, and records that arrive before Start().
+  // records waiting for PollEvent, and records that arrive before Start(). The transmit ring
+  // must hold a whole flight (OpenSSL writes one in a single call; a flight of an ECDSA
+  // certificate is one or two 1200-byte datagrams): at least 4 slots.
   size_t transmit_slots = 16;
   size_t receive_slots = 16;
   size_t early_record_slots = 4;

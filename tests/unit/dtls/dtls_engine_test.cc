@@ -253,8 +253,10 @@ TEST(DtlsEngineTest, MalformedClientHelloIsDecodeErrorAlert) {
   auto e = z.PollEvent();
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->type, DtlsEventType::kFailed);
-  EXPECT_GE(e->alert, 0);
+  EXPECT_EQ(e->alert, 50);  // decode_error
+  EXPECT_EQ(e->error.code, ErrorCode::kMalformed);
   EXPECT_FALSE(e->alert_from_peer);
+  EXPECT_EQ(e->alert_description, std::string("decode error"));
   EXPECT_NE(std::string(e->error.message), "");
   EXPECT_EQ(z.state(), DtlsState::kFailed);
 
@@ -424,6 +426,33 @@ TEST(DtlsEngineTest, LostFlightTwiceWaitsOneThenTwoSeconds) {
   // Client retransmits ClientHello at 1 s and 3 s; each time the server resends its flight.
   EXPECT_GE(p.clock.now() - start, seconds(3));
   EXPECT_LT(p.clock.now() - start, seconds(4));
+}
+
+TEST(DtlsEngineTest, RoundTripLongerThanTheTimerConnectsDespiteSpuriousRetransmissions) {
+  // 1.4 s RTT: the client's 1 s timer fires before every answer arrives.
+  DtlsPair p(CertA(), {}, CertZ(), {}, {.delay = milliseconds(700)}, {.delay = milliseconds(700)});
+  p.Start();
+  ASSERT_TRUE(p.RunUntilConnected(seconds(30)));
+  EXPECT_GT(p.a.engine.stats().retransmit_timeouts, 0u);
+  ExpectKeysAgree(p.a, p.z);
+  p.Settle(seconds(200));
+  EXPECT_FALSE(p.a.failed());
+  EXPECT_FALSE(p.z.failed());
+}
+
+TEST(DtlsEngineTest, SmallMtuFlightsWithLossConnect) {
+  DtlsConfig small;
+  small.mtu = 300;  // the server's flight spans several datagrams
+  SimulatedLinkOptions lossy{.delay = milliseconds(20), .loss = 0.2, .seed = 5};
+  SimulatedLinkOptions lossy_back = lossy;
+  lossy_back.seed = 6;
+  DtlsPair p(CertA(), small, CertZ(), small, lossy, lossy_back);
+  p.Start();
+  ASSERT_TRUE(p.RunUntilConnected(seconds(120)));
+  size_t server_datagrams = 0;
+  for (const Burst& b : p.z.bursts) server_datagrams = std::max(server_datagrams, b.datagrams);
+  EXPECT_GE(server_datagrams, 3u);
+  ExpectKeysAgree(p.a, p.z);
 }
 
 TEST(DtlsEngineTest, LossAndReorderingStillConnect) {
@@ -652,7 +681,7 @@ TEST(DtlsEngineTest, CreateValidatesConfig) {
   c.srtp_profiles = {static_cast<SrtpProfile>(0x0002)};
   EXPECT_EQ(DtlsEngine::Create(CertA(), c).error().code, ErrorCode::kInvalidArgument);
   c = {};
-  c.transmit_slots = 0;
+  c.transmit_slots = 3;
   EXPECT_EQ(DtlsEngine::Create(CertA(), c).error().code, ErrorCode::kInvalidArgument);
   c = {};
   c.max_retransmit_timeout = milliseconds(10);
