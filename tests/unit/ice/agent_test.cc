@@ -411,6 +411,66 @@ TEST(IceAgentTest, ConnectsOverLossyDelayedReorderingLink) {
   }
 }
 
+// Many random networks: random roles (conflicts included), candidate sets with dead addresses,
+// loss, delay, reordering, trickle timing. Whenever a working pair exists both sides connect, and
+// they always select the same pair seen from each end.
+TEST(IceAgentTest, RandomNetworksConnectOnMirroredPairs) {
+  Random rnd(2024);
+  int connected = 0;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    SimulatedLinkOptions link{.delay = milliseconds(rnd.Uniform(0, 80)),
+                              .jitter = milliseconds(rnd.Uniform(0, 10)),
+                              .loss = 0.05 * static_cast<double>(rnd.Uniform(0, 4)),
+                              .reorder = 0.05, .seed = seed};
+    AgentConfig ca = TestConfig(rnd.Bernoulli(0.5) ? Role::kControlling : Role::kControlled, 1000 + seed);
+    AgentConfig cz = TestConfig(rnd.Bernoulli(0.5) ? Role::kControlling : Role::kControlled, 2000 + seed);
+    ca.ta = cz.ta = milliseconds(rnd.Uniform(5, 50));
+    bool z_lite = rnd.Bernoulli(0.15);
+    cz.lite = z_lite;
+    IceHarness h(ca, cz, link);
+    auto a6 = V6("2001:db8::a", 1001), z6 = V6("2001:db8::2", 2001);
+    auto a4b = V4(10, 0, 1, 1, 1002), z4b = V4(10, 0, 1, 2, 2002);
+    h.AddHosts(h.a(), {a6, kA1, a4b});
+    h.AddHosts(h.z(), {z6, kZ1, z4b});
+    std::vector<TransportAddress> alive_a, alive_z;
+    for (const TransportAddress& addr : {a6, kA1, a4b}) {
+      if (rnd.Bernoulli(0.3)) h.Blackhole(addr);
+      else alive_a.push_back(addr);
+    }
+    for (const TransportAddress& addr : {z6, kZ1, z4b}) {
+      if (rnd.Bernoulli(0.3)) h.Blackhole(addr);
+      else alive_z.push_back(addr);
+    }
+    bool any_path = false;
+    for (const auto& x : alive_a) {
+      for (const auto& y : alive_z) any_path |= x.family() == y.family();
+    }
+    if (z_lite) h.a().agent.SetRemoteLite(true);
+    h.ExchangeCredentials();
+    h.SignalCandidates(h.z(), h.a(), rnd.Bernoulli(0.5));
+    h.StartBoth();
+    h.RunFor(milliseconds(rnd.Uniform(0, 300)));  // A's candidates trickle late
+    h.SignalCandidates(h.a(), h.z(), true);
+    h.a().agent.SetRemoteEndOfCandidates();
+    bool ok = h.RunUntilConnected(seconds(15));
+    EXPECT_EQ(ok, any_path) << "seed " << seed;
+    if (ok) {
+      ++connected;
+      h.RunFor(seconds(1));
+      auto pa = h.a().agent.selected_pair();
+      auto pz = h.z().agent.selected_pair();
+      ASSERT_TRUE(pa && pz) << "seed " << seed;
+      EXPECT_EQ(pa->local_base, pz->remote.address) << "seed " << seed;
+      EXPECT_EQ(pz->local_base, pa->remote.address) << "seed " << seed;
+      EXPECT_NE(h.a().agent.role(), h.z().agent.role()) << "seed " << seed;
+    }
+    h.RunFor(seconds(20));
+    EXPECT_FALSE(h.a().Saw(ConnectionState::kFailed) && ok) << "seed " << seed;
+  }
+  EXPECT_GT(connected, 20);
+  std::printf("[ random  ] %d of 60 random networks connected\n", connected);
+}
+
 TEST(IceAgentTest, SimulatedConnectTimeOnOneMillisecondLink) {
   for (Duration ta : {milliseconds(50), milliseconds(5)}) {
     AgentConfig ca = TestConfig(Role::kControlling, 41);
