@@ -1,4 +1,4 @@
-# libsluice: the shared library users link. It bundles every layer's static library whole, so a
+# libsluice: the shared library users link. It bundles every layer's objects, so a
 # user links one library and needs no third-party headers (the public headers include only the
 # standard library). `cmake --install` puts it, include/sluice, an exported CMake package
 # (find_package(sluice) -> sluice::sluice) and sluice.pc in the prefix.
@@ -10,16 +10,19 @@ include(CMakePackageConfigHelpers)
 
 configure_file(${PROJECT_SOURCE_DIR}/src/version.cc.in ${PROJECT_BINARY_DIR}/generated/version.cc @ONLY)
 get_property(sluice_layers GLOBAL PROPERTY SLUICE_LAYERS)
-add_library(sluice SHARED ${PROJECT_BINARY_DIR}/generated/version.cc)
+# Every layer's objects go into the shared library directly. The layers' static archives are
+# linked too, but only for their third-party dependencies (OpenSSL, libsrtp2, ...): their members
+# are already defined by the objects, so nothing is pulled twice.
+set(sluice_layer_objects "")
+foreach(layer ${sluice_layers})
+  list(APPEND sluice_layer_objects $<TARGET_OBJECTS:${layer}>)
+endforeach()
+add_library(sluice SHARED ${PROJECT_BINARY_DIR}/generated/version.cc ${sluice_layer_objects})
 add_library(sluice::sluice ALIAS sluice)
 target_include_directories(sluice PUBLIC
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-target_link_libraries(sluice PRIVATE "$<BUILD_INTERFACE:$<LINK_LIBRARY:WHOLE_ARCHIVE,${sluice_layers}>>")
-# A layer that also arrives transitively (rtp -> common) must keep the same link feature.
-foreach(layer ${sluice_layers})
-  set_property(TARGET sluice PROPERTY LINK_LIBRARY_OVERRIDE_${layer} WHOLE_ARCHIVE)
-endforeach()
+target_link_libraries(sluice PRIVATE "$<BUILD_INTERFACE:${sluice_layers}>")
 target_compile_features(sluice PUBLIC cxx_std_20)
 set_target_properties(sluice PROPERTIES
   VERSION ${PROJECT_VERSION}
