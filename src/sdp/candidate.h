@@ -39,15 +39,15 @@ enum class CandidateType { kHost, kServerReflexive, kPeerReflexive, kRelay, kOth
 
 struct Candidate {
   std::string foundation;
-  uint16_t component = 1;        // 1 = RTP, 2 = RTCP; 1..256
-  std::string transport;         // "UDP" / "udp" / "tcp" as written
+  uint16_t component = 1;  // 1 = RTP, 2 = RTCP; 1..256
+  std::string transport;   // "UDP" / "udp" / "tcp" as written
   uint32_t priority = 0;
-  std::string address;           // IPv4, IPv6 or FQDN (mDNS "....local")
+  std::string address;  // IPv4, IPv6 or FQDN (mDNS "....local")
   uint16_t port = 0;
-  std::string type_name;         // "host", "srflx", "prflx", "relay" or an extension token
+  std::string type_name;  // "host", "srflx", "prflx", "relay" or an extension token
   std::optional<std::string> related_address;  // raddr
-  std::optional<uint16_t> related_port;         // rport
-  std::optional<std::string> tcp_type;          // "active" / "passive" / "so" (RFC 6544)
+  std::optional<uint16_t> related_port;        // rport
+  std::optional<std::string> tcp_type;         // "active" / "passive" / "so" (RFC 6544)
   std::vector<std::pair<std::string, std::string>> extensions;  // in order of appearance
 
   // Parses the attribute value, with or without a leading "candidate:" or "a=candidate:".

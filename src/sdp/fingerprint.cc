@@ -50,7 +50,8 @@ Result<Fingerprint> Fingerprint::Parse(std::string_view value) {
   for (size_t i = 0; i < n; ++i) {
     const int hi = HexValue((*hex)[3 * i]);
     const int lo = HexValue((*hex)[3 * i + 1]);
-    if (hi < 0 || lo < 0) return MakeError(ErrorCode::kMalformed, "fingerprint has a bad hex digit");
+    if (hi < 0 || lo < 0)
+      return MakeError(ErrorCode::kMalformed, "fingerprint has a bad hex digit");
     if (i + 1 < n && (*hex)[3 * i + 2] != ':') {
       return MakeError(ErrorCode::kMalformed, "fingerprint bytes are not separated by ':'");
     }

@@ -128,8 +128,8 @@ Result<void> ParseMediaAttribute(MediaSection& m, std::string_view name,
   const bool rtp_codec_attribute = name == "rtpmap" || name == "fmtp" || name == "rtcp-fb";
   const bool modelled = rtp_codec_attribute || name == "mid" || name == "msid" ||
                         name == "extmap" || name == "rtcp" || name == "ssrc" ||
-                        name == "ssrc-group" || name == "sctp-port" ||
-                        name == "max-message-size" || name == "candidate";
+                        name == "ssrc-group" || name == "sctp-port" || name == "max-message-size" ||
+                        name == "candidate";
   // rtpmap/fmtp/rtcp-fb in a non-RTP section (e.g. legacy "a=fmtp:webrtc-datachannel ...") are
   // not about payload types: keep them verbatim.
   if (modelled && !(rtp_codec_attribute && !m.is_rtp())) {
@@ -196,8 +196,8 @@ Result<void> ParseMediaAttribute(MediaSection& m, std::string_view name,
 
   // attribute-name = token (RFC 8866 §9); everything else is kept verbatim.
   if (!IsToken(name)) return Malformed("attribute name is not a token");
-  m.other_attributes.push_back(
-      GenericAttribute{std::string(name), value ? std::optional<std::string>(*value) : std::nullopt});
+  m.other_attributes.push_back(GenericAttribute{
+      std::string(name), value ? std::optional<std::string>(*value) : std::nullopt});
   return Ok();
 }
 

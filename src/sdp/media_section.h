@@ -29,31 +29,31 @@
 namespace sluice::sdp {
 
 struct MediaSection {
-  MediaLine line;                           // m=
-  std::optional<std::string> information;   // i=
-  std::optional<Connection> connection;     // c=
-  std::vector<Bandwidth> bandwidths;        // b=
-  std::optional<std::string> key;           // k= (obsolete, kept verbatim)
+  MediaLine line;                          // m=
+  std::optional<std::string> information;  // i=
+  std::optional<Connection> connection;    // c=
+  std::vector<Bandwidth> bandwidths;       // b=
+  std::optional<std::string> key;          // k= (obsolete, kept verbatim)
 
-  std::optional<std::string> mid;           // a=mid (RFC 5888)
-  std::vector<Msid> msids;                  // a=msid (RFC 8830)
-  std::optional<Direction> direction;       // a=sendrecv / sendonly / recvonly / inactive
-  std::vector<Codec> codecs;                // a=rtpmap + a=fmtp + a=rtcp-fb per payload type
+  std::optional<std::string> mid;               // a=mid (RFC 5888)
+  std::vector<Msid> msids;                      // a=msid (RFC 8830)
+  std::optional<Direction> direction;           // a=sendrecv / sendonly / recvonly / inactive
+  std::vector<Codec> codecs;                    // a=rtpmap + a=fmtp + a=rtcp-fb per payload type
   std::vector<RtcpFeedback> wildcard_feedback;  // a=rtcp-fb:* ...
-  std::vector<ExtMap> extmaps;              // a=extmap (RFC 8285)
-  bool extmap_allow_mixed = false;          // a=extmap-allow-mixed (RFC 8285 §6)
-  std::optional<RtcpAttribute> rtcp;        // a=rtcp (RFC 3605)
-  bool rtcp_mux = false;                    // a=rtcp-mux (RFC 5761)
-  bool rtcp_mux_only = false;               // a=rtcp-mux-only (RFC 8858)
-  bool rtcp_rsize = false;                  // a=rtcp-rsize (RFC 5506)
-  std::vector<SsrcGroup> ssrc_groups;       // a=ssrc-group (RFC 5576)
-  std::vector<SsrcAttribute> ssrcs;         // a=ssrc (RFC 5576)
-  TransportAttributes transport;            // ice-ufrag, ice-pwd, ice-options, fingerprint, setup
-  std::optional<uint16_t> sctp_port;        // a=sctp-port (RFC 8841)
+  std::vector<ExtMap> extmaps;                  // a=extmap (RFC 8285)
+  bool extmap_allow_mixed = false;              // a=extmap-allow-mixed (RFC 8285 §6)
+  std::optional<RtcpAttribute> rtcp;            // a=rtcp (RFC 3605)
+  bool rtcp_mux = false;                        // a=rtcp-mux (RFC 5761)
+  bool rtcp_mux_only = false;                   // a=rtcp-mux-only (RFC 8858)
+  bool rtcp_rsize = false;                      // a=rtcp-rsize (RFC 5506)
+  std::vector<SsrcGroup> ssrc_groups;           // a=ssrc-group (RFC 5576)
+  std::vector<SsrcAttribute> ssrcs;             // a=ssrc (RFC 5576)
+  TransportAttributes transport;             // ice-ufrag, ice-pwd, ice-options, fingerprint, setup
+  std::optional<uint16_t> sctp_port;         // a=sctp-port (RFC 8841)
   std::optional<uint64_t> max_message_size;  // a=max-message-size (RFC 8841), 0 = no limit
   std::vector<GenericAttribute> other_attributes;  // rid, simulcast, ptime, tls-id, unknown ...
-  std::vector<Candidate> candidates;        // a=candidate (RFC 8839)
-  bool end_of_candidates = false;           // a=end-of-candidates (RFC 8840)
+  std::vector<Candidate> candidates;               // a=candidate (RFC 8839)
+  bool end_of_candidates = false;                  // a=end-of-candidates (RFC 8840)
 
   const std::string& media() const { return line.media; }
   bool is_rtp() const { return line.is_rtp(); }

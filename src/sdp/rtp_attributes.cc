@@ -156,7 +156,8 @@ Result<ExtMap> ExtMap::Parse(std::string_view value) {
   const size_t slash = id.find('/');
   if (slash != std::string_view::npos) {
     m.direction = ParseDirection(id.substr(slash + 1));
-    if (!m.direction) return Malformed("extmap direction is not sendrecv/sendonly/recvonly/inactive");
+    if (!m.direction)
+      return Malformed("extmap direction is not sendrecv/sendonly/recvonly/inactive");
     id = id.substr(0, slash);
   }
   // RFC 8285 §5: "The value MUST be in the range 1-14 (one-byte) or 1-255 (two-byte); values in

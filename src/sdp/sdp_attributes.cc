@@ -18,10 +18,14 @@ std::optional<Direction> ParseDirection(std::string_view name) {
 
 const char* ToString(Direction d) {
   switch (d) {
-    case Direction::kSendRecv: return "sendrecv";
-    case Direction::kSendOnly: return "sendonly";
-    case Direction::kRecvOnly: return "recvonly";
-    case Direction::kInactive: return "inactive";
+    case Direction::kSendRecv:
+      return "sendrecv";
+    case Direction::kSendOnly:
+      return "sendonly";
+    case Direction::kRecvOnly:
+      return "recvonly";
+    case Direction::kInactive:
+      return "inactive";
   }
   return "sendrecv";
 }
@@ -36,10 +40,14 @@ std::optional<Setup> ParseSetup(std::string_view name) {
 
 const char* ToString(Setup s) {
   switch (s) {
-    case Setup::kActPass: return "actpass";
-    case Setup::kActive: return "active";
-    case Setup::kPassive: return "passive";
-    case Setup::kHoldConn: return "holdconn";
+    case Setup::kActPass:
+      return "actpass";
+    case Setup::kActive:
+      return "active";
+    case Setup::kPassive:
+      return "passive";
+    case Setup::kHoldConn:
+      return "holdconn";
   }
   return "actpass";
 }
@@ -110,9 +118,7 @@ Result<Msid> Msid::Parse(std::string_view value) {
   return m;
 }
 
-std::string Msid::ToString() const {
-  return track_id ? stream_id + ' ' + *track_id : stream_id;
-}
+std::string Msid::ToString() const { return track_id ? stream_id + ' ' + *track_id : stream_id; }
 
 Result<RtcpAttribute> RtcpAttribute::Parse(std::string_view value) {
   FieldReader fields(value);
@@ -143,9 +149,7 @@ std::string RtcpAttribute::ToString() const {
   return out;
 }
 
-std::string GenericAttribute::ToString() const {
-  return value ? name + ':' + *value : name;
-}
+std::string GenericAttribute::ToString() const { return value ? name + ':' + *value : name; }
 
 }  // namespace sluice::sdp
 
@@ -179,7 +183,8 @@ std::optional<Result<void>> ParseTransportAttribute(TransportAttributes& t, std:
   if (name == "ice-pwd") {
     if (t.ice_pwd) return Malformed("duplicate a=ice-pwd");
     // ice-pwd-att = "ice-pwd:" password ; password = 22*256ice-char
-    if (!value || !IsIceChars(*value, 22, 256)) return Malformed("a=ice-pwd is not 22..256 ice-char");
+    if (!value || !IsIceChars(*value, 22, 256))
+      return Malformed("a=ice-pwd is not 22..256 ice-char");
     t.ice_pwd = std::string(*value);
     return Ok();
   }

@@ -43,7 +43,7 @@ struct Group {
 };
 
 struct MsidSemantic {
-  std::string semantic;                // "WMS"
+  std::string semantic;                 // "WMS"
   std::vector<std::string> stream_ids;  // "*" or stream ids; often empty
 
   static Result<MsidSemantic> Parse(std::string_view value);

@@ -58,7 +58,7 @@ struct Timing {
   std::vector<std::string> repeats;  // "r=" lines that follow, verbatim
 
   static Result<Timing> Parse(std::string_view value);  // the t= value
-  std::string ToString() const;                          // the t= value
+  std::string ToString() const;                         // the t= value
   friend bool operator==(const Timing&, const Timing&) = default;
 };
 

@@ -19,14 +19,8 @@ constexpr bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c
 
 // RFC 8866 §9 token-char.
 constexpr bool IsTokenChar(char c) {
-  if (IsAlpha(c) || IsDigit(c)) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '.': case '^': case '_': case '`': case '{': case '|': case '}': case '~':
-      return true;
-    default:
-      return false;
-  }
+  return IsAlpha(c) || IsDigit(c) ||
+         std::string_view("!#$%&'*+-.^_`{|}~").find(c) != std::string_view::npos;
 }
 
 // True if `s` is a non-empty RFC 8866 token.

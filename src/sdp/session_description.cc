@@ -72,8 +72,8 @@ Result<void> ParseSessionAttribute(SessionDescription& d, std::string_view name,
     return Ok();
   }
   if (!IsToken(name)) return Malformed("attribute name is not a token");
-  d.other_attributes.push_back(
-      GenericAttribute{std::string(name), value ? std::optional<std::string>(*value) : std::nullopt});
+  d.other_attributes.push_back(GenericAttribute{
+      std::string(name), value ? std::optional<std::string>(*value) : std::nullopt});
   return Ok();
 }
 
@@ -273,7 +273,15 @@ Result<void> Parser::HandleMediaLine(const Line& line) {
       if (m.key) return Malformed("duplicate k= line in a media section");
       m.key = std::string(line.value);
       return Ok();
-    case 'v': case 'o': case 's': case 'u': case 'e': case 'p': case 't': case 'r': case 'z':
+    case 'v':
+    case 'o':
+    case 's':
+    case 'u':
+    case 'e':
+    case 'p':
+    case 't':
+    case 'r':
+    case 'z':
       return Malformed("session-level line inside a media section");
     default:
       return Malformed("unknown line type");
@@ -334,7 +342,8 @@ std::string SessionDescription::Serialize() const {
 
   for (const auto& g : groups) internal::AppendAttribute(out, "group", g.ToString());
   if (extmap_allow_mixed) internal::AppendAttribute(out, "extmap-allow-mixed");
-  for (const auto& s : msid_semantics) internal::AppendAttribute(out, "msid-semantic", s.ToString());
+  for (const auto& s : msid_semantics)
+    internal::AppendAttribute(out, "msid-semantic", s.ToString());
   if (ice_lite) internal::AppendAttribute(out, "ice-lite");
   internal::AppendTransportAttributes(transport, out);
   if (direction) internal::AppendAttribute(out, sdp::ToString(*direction));

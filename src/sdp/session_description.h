@@ -41,39 +41,39 @@ namespace sluice::sdp {
 
 // Where and why Parse() failed. The Result's Error carries the same code and reason.
 struct ParseError {
-  size_t line = 0;             // 1-based line number, 0 for the whole text (size limit, missing o=)
+  size_t line = 0;  // 1-based line number, 0 for the whole text (size limit, missing o=)
   ErrorCode code = ErrorCode::kMalformed;
-  const char* reason = "";     // static, e.g. "m= line port is not 0..65535"
-  std::string text;            // the offending line (at most 80 bytes), empty if line == 0
+  const char* reason = "";  // static, e.g. "m= line port is not 0..65535"
+  std::string text;         // the offending line (at most 80 bytes), empty if line == 0
 
   // "line 9: m= line port is not 0..65535 (m=audio 99999 UDP/TLS/RTP/SAVPF 111)"
   std::string ToString() const;
 };
 
 struct SessionDescription {
-  Origin origin;                             // o=
-  std::string session_name = "-";            // s=
-  std::optional<std::string> information;    // i=
-  std::optional<std::string> uri;            // u=
-  std::vector<std::string> emails;           // e=
-  std::vector<std::string> phones;           // p=
-  std::optional<Connection> connection;      // c=
-  std::vector<Bandwidth> bandwidths;         // b=
-  std::vector<Timing> timings{Timing{}};     // t= (and r=); "t=0 0" by default
-  std::optional<std::string> time_zones;     // z=, verbatim
-  std::optional<std::string> key;            // k=, verbatim (obsolete)
+  Origin origin;                           // o=
+  std::string session_name = "-";          // s=
+  std::optional<std::string> information;  // i=
+  std::optional<std::string> uri;          // u=
+  std::vector<std::string> emails;         // e=
+  std::vector<std::string> phones;         // p=
+  std::optional<Connection> connection;    // c=
+  std::vector<Bandwidth> bandwidths;       // b=
+  std::vector<Timing> timings{Timing{}};   // t= (and r=); "t=0 0" by default
+  std::optional<std::string> time_zones;   // z=, verbatim
+  std::optional<std::string> key;          // k=, verbatim (obsolete)
 
-  std::vector<Group> groups;                 // a=group (BUNDLE, LS, ...)
-  std::vector<MsidSemantic> msid_semantics;  // a=msid-semantic
-  bool extmap_allow_mixed = false;           // a=extmap-allow-mixed
-  bool ice_lite = false;                     // a=ice-lite (RFC 8839 §5.3)
-  TransportAttributes transport;             // session-level ICE/DTLS attributes (Firefox)
-  std::optional<Direction> direction;        // session-level default direction
-  std::vector<ExtMap> extmaps;               // session-level a=extmap (RFC 8285)
-  bool end_of_candidates = false;            // a=end-of-candidates (RFC 8840)
+  std::vector<Group> groups;                       // a=group (BUNDLE, LS, ...)
+  std::vector<MsidSemantic> msid_semantics;        // a=msid-semantic
+  bool extmap_allow_mixed = false;                 // a=extmap-allow-mixed
+  bool ice_lite = false;                           // a=ice-lite (RFC 8839 §5.3)
+  TransportAttributes transport;                   // session-level ICE/DTLS attributes (Firefox)
+  std::optional<Direction> direction;              // session-level default direction
+  std::vector<ExtMap> extmaps;                     // session-level a=extmap (RFC 8285)
+  bool end_of_candidates = false;                  // a=end-of-candidates (RFC 8840)
   std::vector<GenericAttribute> other_attributes;  // unmodelled session attributes, verbatim
 
-  std::vector<MediaSection> media;           // m= sections in order
+  std::vector<MediaSection> media;  // m= sections in order
 
   // Parses `text`. On failure, fills `error` (if given) with the line number and reason.
   static Result<SessionDescription> Parse(std::string_view text, ParseError* error = nullptr);

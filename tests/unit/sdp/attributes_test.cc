@@ -25,10 +25,10 @@ TEST(RtpMapTest, ParsesWithAndWithoutEncodingParameters) {
 }
 
 TEST(RtpMapTest, RejectsMalformed) {
-  for (const char* text : {"", "opus/48000", "128 opus/48000", "-1 opus/48000", "111",
-                           "111 opus", "111 opus/", "111 opus/0", "111 opus/x", "111 /48000",
-                           "111 opus/48000/", "111 opus/48000/2/1", "111 opus/48000 extra",
-                           "1111 opus/48000", "111 op:us/48000"}) {
+  for (const char* text :
+       {"", "opus/48000", "128 opus/48000", "-1 opus/48000", "111", "111 opus", "111 opus/",
+        "111 opus/0", "111 opus/x", "111 /48000", "111 opus/48000/", "111 opus/48000/2/1",
+        "111 opus/48000 extra", "1111 opus/48000", "111 op:us/48000"}) {
     auto r = RtpMap::Parse(text);
     EXPECT_FALSE(r.ok()) << text;
   }
@@ -87,8 +87,8 @@ TEST(ExtMapTest, ParsesIdDirectionUriAndAttributes) {
   ASSERT_TRUE(with_attrs.ok());
   EXPECT_EQ(with_attrs->id, 4096);
   EXPECT_EQ(with_attrs->attributes, "vad=on  more");
-  for (const char* text : {"", "0 urn:x", "256 urn:x", "4352 urn:x", "1/sideways urn:x", "1",
-                           "x urn:x", "1/ urn:x"}) {
+  for (const char* text :
+       {"", "0 urn:x", "256 urn:x", "4352 urn:x", "1/sideways urn:x", "1", "x urn:x", "1/ urn:x"}) {
     EXPECT_FALSE(ExtMap::Parse(text).ok()) << text;
   }
   EXPECT_TRUE(ExtMap::Parse("255 urn:x").ok());
@@ -181,8 +181,8 @@ TEST(RtcpAttributeTest, ParsesPortAndAddress) {
 }
 
 TEST(EnumTest, DirectionAndSetupRoundTrip) {
-  for (auto d : {Direction::kSendRecv, Direction::kSendOnly, Direction::kRecvOnly,
-                 Direction::kInactive}) {
+  for (auto d :
+       {Direction::kSendRecv, Direction::kSendOnly, Direction::kRecvOnly, Direction::kInactive}) {
     EXPECT_EQ(ParseDirection(ToString(d)), d);
   }
   for (auto s : {Setup::kActPass, Setup::kActive, Setup::kPassive, Setup::kHoldConn}) {

@@ -46,17 +46,17 @@ TEST(FingerprintTest, EqualityIgnoresBytesPastTheDigest) {
 
 TEST(FingerprintTest, RejectsMalformed) {
   const char* bad[] = {
-      "",                               // nothing
-      "sha-256",                        // no digest
-      "sha-256 8",                      // half a byte
-      "sha-256 8G:00",                  // bad hex digit
-      "sha-256 81-89",                  // wrong separator
-      "sha-256 81:89:",                 // trailing colon
-      "sha-256 :81:89",                 // leading colon
-      "sha-256 81:89 extra",            // trailing field
-      "sha-256 81:89",                  // too short for sha-256
+      "",                     // nothing
+      "sha-256",              // no digest
+      "sha-256 8",            // half a byte
+      "sha-256 8G:00",        // bad hex digit
+      "sha-256 81-89",        // wrong separator
+      "sha-256 81:89:",       // trailing colon
+      "sha-256 :81:89",       // leading colon
+      "sha-256 81:89 extra",  // trailing field
+      "sha-256 81:89",        // too short for sha-256
       "sha-1 81:89:F3:1A:B3:AE:33:9D:2A:F5:A2:DD:8B:7B:09:65:9B:C8:28:1D:48",  // 21 bytes
-      "sh@ 81:89",                      // hash function not a token
+      "sh@ 81:89",  // hash function not a token
   };
   for (const char* text : bad) {
     auto fp = Fingerprint::Parse(text);

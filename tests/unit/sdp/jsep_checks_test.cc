@@ -19,9 +19,10 @@ SessionDescription Load(const std::string& name) {
 }
 
 TEST(JsepChecksTest, BrowserAndStackOffersPass) {
-  for (const char* name : {"chromium_offer.sdp", "chromium_answer.sdp", "firefox_offer.sdp",
-                           "pion_offer.sdp", "pion_datachannel_offer.sdp", "aiortc_offer.sdp",
-                           "aiortc_answer.sdp"}) {
+  for (const char* name :
+       {"chromium_offer.sdp", "chromium_answer.sdp", "firefox_offer.sdp", "pion_offer.sdp",
+        "pion_datachannel_offer.sdp", "aiortc_offer.sdp", "aiortc_answer.sdp",
+        "firefox_esr_offer.sdp", "firefox_esr_answer.sdp"}) {
     auto r = CheckJsep(Load(name));
     EXPECT_TRUE(r.ok()) << name << ": " << (r.ok() ? "" : r.error().message);
   }

@@ -10,7 +10,7 @@ namespace sluice::sdp {
 namespace {
 
 constexpr const char* kHead = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";  // lines 1-4
-constexpr const char* kAudio = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";                // line 5
+constexpr const char* kAudio = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";               // line 5
 
 struct BadSdp {
   std::string text;
@@ -42,11 +42,9 @@ std::string Audio(const std::string& attrs) { return Head() + kAudio + attrs; }
 INSTANTIATE_TEST_SUITE_P(
     Lines, MalformedSdpTest,
     ::testing::Values(
-        BadSdp{"", 0, "description is empty"},
-        BadSdp{"\r\n\r\n", 0, "description is empty"},
+        BadSdp{"", 0, "description is empty"}, BadSdp{"\r\n\r\n", 0, "description is empty"},
         BadSdp{"o=- 1 1 IN IP4 0.0.0.0\r\nv=0\r\n", 1, "description does not start with v="},
-        BadSdp{"v=1\r\n", 1, "v= is not 0"},
-        BadSdp{"v=0\r\nv=0\r\n", 2, "duplicate v= line"},
+        BadSdp{"v=1\r\n", 1, "v= is not 0"}, BadSdp{"v=0\r\nv=0\r\n", 2, "duplicate v= line"},
         BadSdp{"v=0\r\ns=-\r\nt=0 0\r\n", 0, "missing o= line"},
         BadSdp{"v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\nt=0 0\r\n", 0, "missing s= line"},
         BadSdp{"v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\n", 0, "missing t= line"},
@@ -67,7 +65,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadSdp{Head() + "c=IN IP4\r\n", 5, "c= line needs nettype, addrtype and address"},
         BadSdp{"v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nm=audio 9 RTP/AVP 0\r\n", 4,
                "m= line before t="},
-        BadSdp{Head() + "m=audio 99999 UDP/TLS/RTP/SAVPF 111\r\n", 5, "m= line port is not 0..65535"},
+        BadSdp{Head() + "m=audio 99999 UDP/TLS/RTP/SAVPF 111\r\n", 5,
+               "m= line port is not 0..65535"},
         BadSdp{Head() + "m=audio 9 UDP/TLS/RTP/SAVPF\r\n", 5, "m= line has no formats"},
         BadSdp{Head() + "m=audio 9 UDP/TLS/RTP/SAVPF 111 111\r\n", 5,
                "m= line lists a payload type twice"},
@@ -93,8 +92,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadSdp{Audio("a=fingerprint:sha-256\r\n"), 6, "fingerprint is missing its hex digest"},
         BadSdp{Audio("a=candidate:1 1 udp 5 1.2.3.4 9\r\n"), 6, "candidate is missing \"typ\""},
         BadSdp{Audio("a=candidate:1 1 udp\r\n"), 6, "candidate is missing its priority"},
-        BadSdp{Audio("a=setup:sideways\r\n"), 6,
-               "a=setup is not actpass/active/passive/holdconn"},
+        BadSdp{Audio("a=setup:sideways\r\n"), 6, "a=setup is not actpass/active/passive/holdconn"},
         BadSdp{Audio("a=setup:active\r\na=setup:passive\r\n"), 7, "duplicate a=setup"},
         BadSdp{Audio("a=ice-ufrag:abc\r\n"), 6, "a=ice-ufrag is not 4..256 ice-char"},
         BadSdp{Audio("a=ice-ufrag:ab=cd\r\n"), 6, "a=ice-ufrag is not 4..256 ice-char"},
@@ -122,7 +120,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(SdpLimitsTest, RejectsOversizedText) {
   std::string text = Head();
-  while (text.size() <= kMaxSdpSize) text += "a=x-padding:0123456789012345678901234567890123456789\r\n";
+  while (text.size() <= kMaxSdpSize)
+    text += "a=x-padding:0123456789012345678901234567890123456789\r\n";
   ParseError error;
   auto d = SessionDescription::Parse(text, &error);
   ASSERT_FALSE(d.ok());

@@ -29,11 +29,12 @@ SessionDescription ParseData(const std::string& name) {
   return d.ok() ? *d : SessionDescription{};
 }
 
-const char* const kFiles[] = {
-    "chromium_offer.sdp", "chromium_offer_no_candidates.sdp", "chromium_answer.sdp",
-    "aiortc_offer.sdp",   "aiortc_answer.sdp",                "firefox_offer.sdp",
-    "pion_offer.sdp",     "pion_datachannel_offer.sdp",       "legacy_chrome_offer.sdp",
-    "rfc8866_example.sdp"};
+const char* const kFiles[] = {"chromium_offer.sdp",      "chromium_offer_no_candidates.sdp",
+                              "chromium_answer.sdp",     "aiortc_offer.sdp",
+                              "aiortc_answer.sdp",       "firefox_offer.sdp",
+                              "firefox_esr_offer.sdp",   "firefox_esr_answer.sdp",
+                              "pion_offer.sdp",          "pion_datachannel_offer.sdp",
+                              "legacy_chrome_offer.sdp", "rfc8866_example.sdp"};
 
 class RealSdpTest : public ::testing::TestWithParam<const char*> {};
 
@@ -110,14 +111,13 @@ TEST_P(RealSdpTest, TruncationsParseOrFailCleanly) {
   EXPECT_GT(failures, 0u);  // at least the cuts before t= must fail
 }
 
-INSTANTIATE_TEST_SUITE_P(Captured, RealSdpTest, ::testing::ValuesIn(kFiles),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           for (char& c : name) {
-                             if (c == '.') c = '_';
-                           }
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Captured, RealSdpTest, ::testing::ValuesIn(kFiles), [](const auto& info) {
+  std::string name = info.param;
+  for (char& c : name) {
+    if (c == '.') c = '_';
+  }
+  return name;
+});
 
 std::vector<int> PayloadTypes(const MediaSection& m) {
   std::vector<int> out;
@@ -176,8 +176,7 @@ TEST(RealSdpFieldsTest, ChromiumOffer) {
   EXPECT_EQ(video.FindCodec(PayloadType(97))->FmtpParameter("apt"), "96");
   ASSERT_EQ(video.ssrc_groups.size(), 1u);
   EXPECT_EQ(video.ssrc_groups[0].semantics, "FID");
-  EXPECT_EQ(video.ssrc_groups[0].ssrcs,
-            (std::vector<Ssrc>{Ssrc(1820373416u), Ssrc(496151417u)}));
+  EXPECT_EQ(video.ssrc_groups[0].ssrcs, (std::vector<Ssrc>{Ssrc(1820373416u), Ssrc(496151417u)}));
   EXPECT_FALSE(video.extmaps.empty());
 
   const MediaSection& data = d.media[2];
@@ -217,6 +216,39 @@ TEST(RealSdpFieldsTest, FirefoxOfferKeepsFingerprintAtSessionLevel) {
   EXPECT_EQ(video.FindCodec(PayloadType(120))->name(), "VP8");
   EXPECT_EQ(video.FindCodec(PayloadType(120))->feedback.size(), 5u);
   EXPECT_EQ(video.FindCodec(PayloadType(124))->FmtpParameter("apt"), "120");
+}
+
+TEST(RealSdpFieldsTest, FirefoxEsrOfferWithCandidatesAndDatachannel) {
+  const SessionDescription d = ParseData("firefox_esr_offer.sdp");
+  EXPECT_EQ(d.direction, Direction::kSendRecv);  // Firefox also writes a session-level direction
+  ASSERT_EQ(d.transport.fingerprints.size(), 1u);
+  EXPECT_EQ(d.transport.fingerprints[0].digest()[0], 0x0D);
+  EXPECT_EQ(d.FindGroup("BUNDLE")->mids, (std::vector<std::string>{"0", "1", "2"}));
+  ASSERT_EQ(d.media.size(), 3u);
+  const MediaSection& audio = d.media[0];
+  EXPECT_EQ(d.IceUfragFor(audio), "20838994");
+  EXPECT_EQ(d.IcePwdFor(audio), "e05cecf2fa62772365f4c51a942f7065");
+  EXPECT_EQ(PayloadTypes(audio), (std::vector<int>{109, 9, 0, 8, 101}));
+  EXPECT_EQ(audio.FindCodec(PayloadType(109))->name(), "opus");
+  ASSERT_EQ(audio.candidates.size(), 8u);
+  EXPECT_EQ(audio.candidates[0].transport, "UDP");
+  EXPECT_TRUE(audio.candidates[0].address.ends_with(".local"));  // mDNS host candidate
+  EXPECT_EQ(audio.candidates[4].component, 2);
+  EXPECT_EQ(audio.candidates[2].tcp_type, "active");
+  EXPECT_TRUE(audio.end_of_candidates);
+  ASSERT_TRUE(audio.rtcp);
+  EXPECT_TRUE(audio.rtcp->address->ends_with(".local"));
+  const MediaSection& video = d.media[1];
+  EXPECT_EQ(video.FindCodec(PayloadType(120))->name(), "VP8");
+  ASSERT_EQ(video.ssrc_groups.size(), 1u);
+  const MediaSection& data = d.media[2];
+  EXPECT_EQ(data.sctp_port, 5000);
+  EXPECT_EQ(data.max_message_size, 1073741823u);
+  EXPECT_EQ(d.SetupFor(data), Setup::kActPass);
+
+  const SessionDescription answer = ParseData("firefox_esr_answer.sdp");
+  ASSERT_EQ(answer.media.size(), 3u);
+  for (const auto& m : answer.media) EXPECT_EQ(answer.SetupFor(m), Setup::kActive);
 }
 
 TEST(RealSdpFieldsTest, PionOffer) {
