@@ -45,13 +45,25 @@ const char* ToString(Role role) {
   return role == Role::kControlling ? "controlling" : "controlled";
 }
 
+namespace {
+uint64_t SeedFrom(uint64_t configured) {
+  if (configured != 0) return configured;
+  uint8_t bytes[8];
+  uint64_t seed = 0x9e3779b97f4a7c15ULL;
+  if (SecureRandomBytes(bytes)) {
+    for (uint8_t b : bytes) seed = (seed << 8) | b;
+  }
+  return seed;
+}
+}  // namespace
+
 Agent::Agent(const AgentConfig& config)
     : config_(config),
-      random_(config.seed),
+      random_(SeedFrom(config.seed)),
       role_(config.lite ? Role::kControlled : config.role),
       consent_(config.consent, config.lite) {
-  // RFC 8445 §5.3: "The ufrag value MUST contain at least 4 characters and the pwd at least 22
-  // characters" and they "MUST ... have at least 24 bits [ufrag] / 128 bits [pwd] of randomness".
+  // RFC 8445 §5.3: the ufrag carries at least 24 bits and the pwd at least 128 bits of
+  // randomness; RFC 8839 §5.4: ufrag 4-256 and pwd 22-256 ice-chars (6 bits each).
   local_ufrag_ = IsIceString(config.local_ufrag, 4, 256) ? config.local_ufrag
                                                           : RandomIceString(8, random_);
   local_pwd_ = IsIceString(config.local_pwd, 22, 256) ? config.local_pwd
@@ -139,8 +151,7 @@ Result<void> Agent::SetRemoteCredentials(std::string_view ufrag, std::string_vie
 
 void Agent::SetRemoteLite(bool remote_lite) {
   remote_lite_ = remote_lite;
-  // §6.1.1: "If one agent is a lite agent and the other is a full agent, the full agent MUST
-  // take the controlling role."
+  // §6.1.1: with a full and a lite agent, the full agent takes the controlling role.
   if (remote_lite && !config_.lite && role_ != Role::kControlling) SetRole(Role::kControlling);
 }
 
@@ -341,7 +352,7 @@ void Agent::ProcessCheckRequest(Instant now, size_t local, const TransportAddres
                             [p](const Triggered& t) { return t.pair == p; });
   switch (pair.state) {
     case PairState::kSucceeded:
-      break;  // "the agent MUST NOT enqueue the pair in the triggered check queue"
+      break;  // §7.3.1.4: a Succeeded pair needs no new check
     case PairState::kInProgress:
     case PairState::kFrozen:
     case PairState::kWaiting:
@@ -403,9 +414,9 @@ void Agent::HandleResponse(Instant now, const TransportAddress& local, const Tra
     std::optional<StunErrorCode> error = msg.error_code();
     if (error && error->code == kStunErrorRoleConflict) {
       ++stats_.role_conflicts;
-      // §7.2.5.1: switch to the role opposite the one the request announced, then "the agent
-      // MUST enqueue the candidate pair whose check generated the 487 into the triggered check
-      // queue" with state Waiting.
+      // §7.2.5.1: switch to the role opposite the one the request announced, then "The agent
+      // MUST enqueue the candidate pair whose check generated the 487 into the triggered-check
+      // queue. The state of that pair is set to Waiting."
       Role wanted = done.role == Role::kControlling ? Role::kControlled : Role::kControlling;
       if (role_ != wanted) SetRole(wanted);
       if (pair.state != PairState::kSucceeded) pair.state = PairState::kWaiting;

@@ -54,7 +54,9 @@ struct AgentConfig {
   Role role = Role::kControlling;      // initial role; role conflicts may change it (§7.3.1.1)
   std::string local_ufrag;             // empty: 8 random ice-chars (RFC 8445 §5.3: >= 4)
   std::string local_pwd;               // empty: 24 random ice-chars (>= 22, 128 bits)
-  uint64_t seed = 1;                   // seeds transaction ids, the tie-breaker and jitter
+  // Seeds transaction ids, the tie-breaker and consent jitter. 0 (the default): seeded from
+  // the CSPRNG (SecureRandomBytes); tests set a value to replay a run.
+  uint64_t seed = 0;
   std::optional<TransportAddress> stun_server;  // server-reflexive gathering (RFC 8445 §5.1.1.2)
   Duration ta = milliseconds(50);      // pacing between new checks (§14.2); tests may use 5 ms
   Duration min_rto = milliseconds(500);  // §14.3: RTO = MAX(500ms, ...)

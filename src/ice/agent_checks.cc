@@ -17,7 +17,7 @@ uint64_t Agent::PairPriority(const Pair& p) const {
 }
 
 void Agent::SortCheckList() {
-  // §6.1.2.2: "the agent ... orders [pairs] in decreasing order of priority".
+  // §6.1.2.2: the check list is ordered by decreasing pair priority.
   std::stable_sort(check_list_.begin(), check_list_.end(),
                    [this](size_t a, size_t b) { return pairs_[a].priority > pairs_[b].priority; });
 }
@@ -126,8 +126,8 @@ Agent::Transaction* Agent::NewTransaction(TxKind kind, size_t index) {
     tx.role = role_;
     tx.rto = config_.min_rto;
     tx.next_send = now_;
-    // RFC 8489 §6: "The transaction ID MUST be uniformly and randomly chosen from the interval
-    // 0 .. 2**96-1".
+    // RFC 8489 §6: the transaction ID is chosen uniformly at random from 0 .. 2**96-1 (and should
+    // be unpredictable: the agent's generator is seeded from the CSPRNG unless a test seeds it).
     random_.Fill(tx.id.bytes);
     return &tx;
   }
@@ -300,7 +300,7 @@ void Agent::RunConsent(Instant now) {
   }
   switch (consent_.Evaluate(now)) {
     case ConsentVerdict::kExpired:
-      // RFC 7675 §5.1: consent lost; "the agent MUST cease transmission" on the pair.
+      // RFC 7675 §5.1: consent lost; nothing more is sent on the pair (terminal state).
       SetState(ConnectionState::kFailed, "consent expired");
       break;
     case ConsentVerdict::kDisconnected:

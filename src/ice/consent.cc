@@ -2,8 +2,19 @@
 
 namespace sluice::ice {
 
+ConsentTracker::ConsentTracker(const ConsentConfig& config, bool passive)
+    : config_(config), passive_(passive) {
+  if (config_.jitter < 0.0) config_.jitter = 0.0;
+  if (config_.jitter > 0.5) config_.jitter = 0.5;
+  // "Implementations MUST NOT set the period between checks to less than 4 seconds."
+  Duration shortest = std::chrono::duration_cast<Duration>(config_.interval * (1.0 - config_.jitter));
+  if (shortest < seconds(4)) {
+    config_.interval = std::chrono::duration_cast<Duration>(seconds(4) / (1.0 - config_.jitter));
+  }
+}
+
 Duration ConsentTracker::RandomizedInterval(Random& random) const {
-  // §5.1: uniformly distributed in [(1 - jitter), (1 + jitter)] times the basic period.
+  // §5.1: "each interval MUST be randomized from between 0.8 and 1.2 times the basic period".
   double factor = 1.0 - config_.jitter + 2.0 * config_.jitter * random.NextDouble();
   return std::chrono::duration_cast<Duration>(config_.interval * factor);
 }
@@ -27,8 +38,8 @@ void ConsentTracker::OnProofOfLife(Instant now) {
 
 ConsentVerdict ConsentTracker::Evaluate(Instant now) const {
   if (!started_) return ConsentVerdict::kFresh;
-  // RFC 7675 §5.1: "If no packets have been received on the local port [for 30 s] ... consent
-  // expires"; the agent "MUST cease transmission" on that 5-tuple (the caller's job).
+  // RFC 7675 §5.1: "Consent expires after 30 seconds" without a response; the agent then stops
+  // sending on the pair (the caller stops its media when the agent reports kFailed).
   if (now - last_proof_ >= config_.timeout) return ConsentVerdict::kExpired;
   if (passive_) {
     Duration silence = std::chrono::duration_cast<Duration>(config_.interval * (1.0 + config_.jitter)) +

@@ -1,9 +1,10 @@
 // Consent freshness timers: RFC 7675 §5.1, plus the `disconnected` hint browsers give.
 //
-// "Consent expires after 30 seconds" (§5.1): the agent keeps a consent timer that every
-// authenticated Binding success response on the selected pair restarts. Checks are sent every
-// `interval` randomised by ±`jitter` ("the interval ... MUST be randomized ... uniformly
-// distributed between 0.8 and 1.2 times the basic period", §5.1). A check that stays
+// RFC 7675 §5.1: "Consent expires after 30 seconds." Every authenticated Binding success
+// response on the selected pair restarts that timer. "To prevent synchronization of consent
+// checks, each interval MUST be randomized from between 0.8 and 1.2 times the basic period.
+// Implementations SHOULD set a default interval of 5 seconds ... Implementations MUST NOT set the
+// period between checks to less than 4 seconds." A check that stays
 // unanswered for `disconnected_after` marks the pair disconnected (recoverable); no response for
 // `timeout` is consent loss (terminal).
 //
@@ -32,7 +33,7 @@ enum class ConsentVerdict { kFresh, kDisconnected, kExpired };
 class ConsentTracker {
  public:
   ConsentTracker() = default;
-  ConsentTracker(const ConsentConfig& config, bool passive) : config_(config), passive_(passive) {}
+  ConsentTracker(const ConsentConfig& config, bool passive);
 
   // Consent is granted at `now` (the pair was just selected); schedules the first check.
   void Start(Instant now, Random& random);

@@ -784,6 +784,9 @@ TEST(IceAgentTest, ApiMisuseIsReported) {
   EXPECT_GE(a.local_pwd().size(), 22u);
   Agent b(TestConfig(Role::kControlling, 47));
   EXPECT_NE(a.local_pwd(), b.local_pwd());  // from the CSPRNG, not the seed
+  EXPECT_EQ(a.tie_breaker(), b.tie_breaker());  // same seed, same run
+  Agent e(AgentConfig{}), f(AgentConfig{});   // seed 0: seeded from the CSPRNG
+  EXPECT_NE(e.tie_breaker(), f.tie_breaker());
   EXPECT_EQ(a.state(), ConnectionState::kNew);
   EXPECT_FALSE(a.PollTimeout());  // nothing to do before Start
 }

@@ -121,7 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   AgentConfig config;
   config.role = (mode & 1) ? Role::kControlling : Role::kControlled;
   config.lite = (mode & 2) != 0;
-  config.seed = mode;
+  config.seed = mode + 1u;  // never 0: fuzz runs must replay
   config.ta = milliseconds(5);
   config.local_ufrag = "ZZZZ";
   config.local_pwd = "ZZZZZZZZZZZZZZZZZZZZZZZZ";
