@@ -23,10 +23,15 @@
 //     DTLSv1_handle_timeout(): OpenSSL asks our callback for the doubled duration, counts the
 //     timeout (failing after 12), restarts its timer (which we mirror again) and retransmits.
 // Result: retransmissions happen exactly at injected deadlines, tests never sleep, and real
-// time is irrelevant. The cost is reliance on OpenSSL 1.1.1–3.1 passing &d1->next_timeout
-// to the BIO (3.2+ passes a copy). We detect that at run time: if forcing does not make
-// DTLSv1_handle_timeout() retransmit, the engine fails with a clear reason instead of
-// silently never retransmitting.
+// time is irrelevant. Rejected alternatives: a memory BIO + DTLSv1_handle_timeout() at our
+// deadline (never fires in simulated time), interposing gettimeofday (process-wide, fragile),
+// retransmitting recorded flights ourselves (the peer's replay window drops byte-identical
+// records, so a lost final flight would never be answered).
+// The cost is reliance on OpenSSL 1.1.1-3.1 passing &d1->next_timeout to the BIO: 3.2 keeps
+// an OSSL_TIME and passes a timeval copy (dtls1_bio_set_next_timeout). We detect that at run
+// time: if forcing does not make DTLSv1_handle_timeout() retransmit, the engine fails with a
+// clear reason instead of silently never retransmitting. Moving to OpenSSL >= 3.2 needs a
+// real-clock fallback here (DTLSv1_get_timeout), and simulated-time tests would then need it.
 #include "dtls/dtls_engine.h"
 
 #include <openssl/err.h>
@@ -150,6 +155,9 @@ struct DtlsEngine::Impl final : DatagramBioHandler {
     }
     // dtls1_start_timer: OpenSSL set next_timeout = its clock + timeout_us; mirror it on ours
     // and move OpenSSL's deadline out of reach of its own clock.
+    if (timeout_us == 0) timeout_us = static_cast<unsigned int>(  // never asked: use initial
+        std::chrono::duration_cast<std::chrono::microseconds>(config.initial_retransmit_timeout)
+            .count());
     deadline = now + std::chrono::microseconds(timeout_us);
     openssl_timer = next_timeout;
     next_timeout->tv_sec += kFarFutureSeconds;
