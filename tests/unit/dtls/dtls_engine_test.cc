@@ -645,6 +645,38 @@ TEST(DtlsEngineTest, GarbageDuringHandshakeDoesNotCrash) {
   EXPECT_GT(z.stats().datagrams_received, 0u);
 }
 
+TEST(DtlsEngineTest, BothClientsFailWithAnAlert) {
+  // A role mix-up in SDP (both a=setup:active): each ClientHello reaches a client.
+  auto a = DtlsEngine::Create(CertA()).value();
+  auto z = DtlsEngine::Create(CertZ()).value();
+  FakeClock clock;
+  ASSERT_TRUE(a.Start(clock.now(), DtlsRole::kClient, CertZ().fingerprint()).ok());
+  ASSERT_TRUE(z.Start(clock.now(), DtlsRole::kClient, CertA().fingerprint()).ok());
+  auto from_a = a.PollTransmit();
+  ASSERT_TRUE(from_a.has_value());
+  std::vector<uint8_t> hello_a(from_a->begin(), from_a->end());
+  z.HandleReceive(clock.now(), hello_a);
+  auto e = z.PollEvent();
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->type, DtlsEventType::kFailed);
+  EXPECT_EQ(e->alert, 10);  // unexpected_message
+  EXPECT_EQ(e->error.code, ErrorCode::kMalformed);
+  EXPECT_EQ(z.PollTimeout(), std::nullopt);
+}
+
+TEST(DtlsEngineTest, BothServersWaitWithoutTimers) {
+  // Both a=setup:passive: nobody speaks; no deadline, so the PeerConnection's own timeout
+  // (ICE consent, connection timeout) must end it.
+  DtlsPair p(CertA(), {}, CertZ(), {});
+  ASSERT_TRUE(p.a.engine.Start(p.clock.now(), DtlsRole::kServer, CertZ().fingerprint()).ok());
+  ASSERT_TRUE(p.z.engine.Start(p.clock.now(), DtlsRole::kServer, CertA().fingerprint()).ok());
+  p.Settle(seconds(60));
+  EXPECT_TRUE(p.a.bursts.empty());
+  EXPECT_TRUE(p.z.bursts.empty());
+  EXPECT_EQ(p.a.engine.PollTimeout(), std::nullopt);
+  EXPECT_EQ(p.a.engine.state(), DtlsState::kConnecting);
+}
+
 TEST(DtlsEngineTest, NonDtlsDatagramsAreCounted) {
   auto z = DtlsEngine::Create(CertZ()).value();
   FakeClock clock;
