@@ -94,43 +94,6 @@ TransportFeedbackView::Walker TransportFeedbackView::Walk() const {
   return w;
 }
 
-std::optional<TwccPacketStatus> TransportFeedbackView::Walker::Next() {
-  if (left_ == 0) return std::nullopt;
-  // Parse() checked that the chunks cover every packet, so this never reads past them.
-  while (chunk_left_ == 0) {
-    chunk_ = LoadBe16(chunks_);
-    chunks_ += 2;
-    chunk_index_ = 0;
-    if ((chunk_ & 0x8000) == 0) {
-      chunk_left_ = chunk_ & kRunLengthMax;
-    } else {
-      chunk_left_ = (chunk_ & 0x4000) == 0 ? kOneBitCapacity : kTwoBitCapacity;
-    }
-  }
-  uint32_t symbol;
-  if ((chunk_ & 0x8000) == 0) {
-    symbol = (chunk_ >> 13) & 3;
-  } else if ((chunk_ & 0x4000) == 0) {
-    symbol = (chunk_ >> (13 - chunk_index_)) & 1;
-  } else {
-    symbol = (chunk_ >> (12 - 2 * chunk_index_)) & 3;
-  }
-  ++chunk_index_;
-  --chunk_left_;
-  TwccPacketStatus status;
-  status.seq = seq_++;
-  status.status = static_cast<TwccStatus>(symbol);
-  if (symbol == 1) {
-    status.delta_ticks = *deltas_;
-    deltas_ += 1;
-  } else if (symbol == 2) {
-    status.delta_ticks = static_cast<int16_t>(LoadBe16(deltas_));
-    deltas_ += 2;
-  }
-  --left_;
-  return status;
-}
-
 Result<size_t> TransportFeedbackView::CopyArrivals(std::span<TwccArrival> out) const {
   if (out.size() < received_count_) {
     return MakeError(ErrorCode::kBufferTooSmall, "rtcp twcc: arrival span too small");

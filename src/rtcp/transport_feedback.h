@@ -128,6 +128,44 @@ class TransportFeedbackView {
   size_t received_count_ = 0;
 };
 
+// Inline: called once per reported packet.
+inline std::optional<TwccPacketStatus> TransportFeedbackView::Walker::Next() {
+  if (left_ == 0) return std::nullopt;
+  // Parse() checked that the chunks cover every packet, so this never reads past them.
+  while (chunk_left_ == 0) {
+    chunk_ = LoadBe16(chunks_);
+    chunks_ += 2;
+    chunk_index_ = 0;
+    if ((chunk_ & 0x8000) == 0) {
+      chunk_left_ = chunk_ & 0x1fff;
+    } else {
+      chunk_left_ = (chunk_ & 0x4000) == 0 ? 14 : 7;
+    }
+  }
+  uint32_t symbol;
+  if ((chunk_ & 0x8000) == 0) {
+    symbol = (chunk_ >> 13) & 3;
+  } else if ((chunk_ & 0x4000) == 0) {
+    symbol = (chunk_ >> (13 - chunk_index_)) & 1;
+  } else {
+    symbol = (chunk_ >> (12 - 2 * chunk_index_)) & 3;
+  }
+  ++chunk_index_;
+  --chunk_left_;
+  TwccPacketStatus status;
+  status.seq = seq_++;
+  status.status = static_cast<TwccStatus>(symbol);
+  if (symbol == 1) {
+    status.delta_ticks = *deltas_;
+    deltas_ += 1;
+  } else if (symbol == 2) {
+    status.delta_ticks = static_cast<int16_t>(LoadBe16(deltas_));
+    deltas_ += 2;
+  }
+  --left_;
+  return status;
+}
+
 // Builds a feedback packet from the packets received, encoding chunks the way libwebrtc does
 // (run length when all symbols agree, else the densest status vector).
 struct TransportFeedback {
