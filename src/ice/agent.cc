@@ -57,6 +57,21 @@ uint64_t SeedFrom(uint64_t configured) {
 }
 }  // namespace
 
+Result<void> Agent::ValidateConfig(const AgentConfig& config) {
+  if (!config.local_ufrag.empty() && !IsIceString(config.local_ufrag, 4, 256)) {
+    return MakeError(ErrorCode::kInvalidArgument, "local_ufrag must be 4-256 ice-chars (or empty to generate)");
+  }
+  if (!config.local_pwd.empty() && !IsIceString(config.local_pwd, 22, 256)) {
+    return MakeError(ErrorCode::kInvalidArgument, "local_pwd must be 22-256 ice-chars (or empty to generate)");
+  }
+  if (config.ta < milliseconds(1)) return MakeError(ErrorCode::kInvalidArgument, "ta must be at least 1 ms");
+  if (config.min_rto <= Duration::zero() || config.max_rto < config.min_rto) {
+    return MakeError(ErrorCode::kInvalidArgument, "need 0 < min_rto <= max_rto");
+  }
+  if (config.max_transmissions < 1) return MakeError(ErrorCode::kInvalidArgument, "max_transmissions must be >= 1");
+  return Ok();
+}
+
 Agent::Agent(const AgentConfig& config)
     : config_(config),
       random_(SeedFrom(config.seed)),
@@ -73,6 +88,7 @@ Agent::Agent(const AgentConfig& config)
   local_key_ = StunIntegrityKey::ShortTerm(local_pwd_);
   if (config_.ta <= Duration::zero()) config_.ta = milliseconds(1);
   if (config_.min_rto <= Duration::zero()) config_.min_rto = milliseconds(1);
+  if (config_.max_rto < config_.min_rto) config_.max_rto = config_.min_rto;
   if (config_.max_transmissions < 1) config_.max_transmissions = 1;
 }
 

@@ -118,6 +118,11 @@ struct AgentStats {
 
 class Agent {
  public:
+  // Rejects a config the constructor would have to repair: local ufrag/pwd that are set but not
+  // 4-256 / 22-256 ice-chars, Ta under 1 ms, max_transmissions < 1. Call it before constructing
+  // when the credentials come from the application.
+  static Result<void> ValidateConfig(const AgentConfig& config);
+  // Never fails: empty or invalid local credentials are generated (see ValidateConfig).
   explicit Agent(const AgentConfig& config);
 
   const std::string& local_ufrag() const { return local_ufrag_; }

@@ -789,6 +789,21 @@ TEST(IceAgentTest, ApiMisuseIsReported) {
   EXPECT_NE(e.tie_breaker(), f.tie_breaker());
   EXPECT_EQ(a.state(), ConnectionState::kNew);
   EXPECT_FALSE(a.PollTimeout());  // nothing to do before Start
+
+  AgentConfig bad;
+  EXPECT_TRUE(Agent::ValidateConfig(bad).ok());
+  bad.local_pwd = "short";
+  EXPECT_EQ(Agent::ValidateConfig(bad).error().code, ErrorCode::kInvalidArgument);
+  bad.local_pwd = "0123456789012345678901";
+  bad.local_ufrag = "a:b:";
+  EXPECT_FALSE(Agent::ValidateConfig(bad).ok());
+  bad.local_ufrag = "abcd";
+  EXPECT_TRUE(Agent::ValidateConfig(bad).ok());
+  Agent given(bad);
+  EXPECT_EQ(given.local_ufrag(), "abcd");
+  EXPECT_EQ(given.local_pwd(), "0123456789012345678901");
+  bad.ta = Duration::zero();
+  EXPECT_FALSE(Agent::ValidateConfig(bad).ok());
 }
 
 }  // namespace
