@@ -10,6 +10,18 @@
 // Scope: one data stream, one component (rtcp-mux / bundle), UDP. Host candidates come from the
 // caller (IPv4 and IPv6); server-reflexive ones from one configured STUN server. No TURN.
 //
+// Use (the event loop side; see tests/unit/ice/ice_harness.h for a complete driver):
+//
+//   ice::Agent agent({.role = ice::Role::kControlling});
+//   agent.AddHostCandidate(*ice::ParseIp("192.0.2.1", 50000));       // each bound socket
+//   agent.SetRemoteCredentials(ufrag, pwd);                          // from the answer
+//   agent.AddRemoteCandidate(*ice::Candidate::FromSdpString(line));   // trickled, any time
+//   agent.Start(now);
+//   on datagram (first byte 0-3):  agent.HandleReceive(now, socket_addr, peer_addr, bytes);
+//   on timer:                      agent.HandleTimeout(now);
+//   after either:  while (auto t = agent.PollTransmit()) send(t->local, t->remote, t->data);
+//                  while (auto e = agent.PollEvent()) ...;  timer = agent.PollTimeout();
+//
 // Thread rules: not thread-safe; call every method from one thread (the event loop's). Nothing
 // here calls back into the caller.
 #pragma once

@@ -408,6 +408,19 @@ TEST(IceAgentTest, ConnectsOverLossyDelayedReorderingLink) {
     EXPECT_TRUE(h.a().connected()) << "seed " << seed;
     EXPECT_TRUE(h.z().connected()) << "seed " << seed;
     EXPECT_FALSE(h.a().Saw(ConnectionState::kFailed)) << "seed " << seed;
+    // Then consent is cut: both sides report failed within the RFC 7675 timeout.
+    Instant cut = h.now();
+    h.SetDown(true);
+    EXPECT_TRUE(h.RunUntil([&] {
+      return h.a().agent.state() == ConnectionState::kFailed &&
+             h.z().agent.state() == ConnectionState::kFailed;
+    }, seconds(36))) << "seed " << seed;
+    for (Side* s : {&h.a(), &h.z()}) {
+      auto failed = s->first_state_at(ConnectionState::kFailed);
+      ASSERT_TRUE(failed) << "seed " << seed;
+      EXPECT_LE(*failed - cut, seconds(30) + seconds(6)) << "seed " << seed;
+      EXPECT_STREQ(s->agent.failure_reason(), "consent expired");
+    }
   }
 }
 
