@@ -30,8 +30,10 @@
 // The cost is reliance on OpenSSL 1.1.1-3.1 passing &d1->next_timeout to the BIO: 3.2 keeps
 // an OSSL_TIME and passes a timeval copy (dtls1_bio_set_next_timeout). We detect that at run
 // time: if forcing does not make DTLSv1_handle_timeout() retransmit, the engine fails with a
-// clear reason instead of silently never retransmitting. Moving to OpenSSL >= 3.2 needs a
-// real-clock fallback here (DTLSv1_get_timeout), and simulated-time tests would then need it.
+// clear reason instead of silently never retransmitting. Built against OpenSSL >= 3.2 the
+// engine falls back (at compile time) to OpenSSL's real clock: it still works on a real
+// network, but simulated-time retransmission tests cannot pass there (not exercised by the
+// OpenSSL 3.0 this project builds with).
 #include "dtls/dtls_engine.h"
 
 #include <openssl/err.h>
@@ -153,25 +155,47 @@ void DtlsEngine::HandleTimeout(Instant now) {
     s.StopTimer();
     return;
   }
-  if (s.openssl_timer == nullptr) {
-    s.StopTimer();
-    return;
-  }
-  // Expire OpenSSL's deadline (non-zero: "timer running"), then let it retransmit.
-  s.openssl_timer->tv_sec = 1;
-  s.openssl_timer->tv_usec = 0;
   const auto before = s.deadline;
-  ERR_clear_error();
-  const int r = static_cast<int>(DTLSv1_handle_timeout(s.ssl));
-  if (r < 0) {
-    s.FailFromOpenSsl("DTLS retransmission failed");
-    return;
-  }
-  if (r == 0 || s.deadline == before) {
-    s.Fail(MakeError(ErrorCode::kInternal,
-                     "this OpenSSL cannot be driven by injected time (timer not forced)"),
-           -1, false);
-    return;
+  if constexpr (!kInjectedTimeTimer) {
+    // OpenSSL >= 3.2: its own clock decides. Ask it to retransmit; if its clock has not yet
+    // reached its deadline, re-arm ours with what it says is left. Real time only: simulated-
+    // time tests of retransmission cannot pass on this path.
+    ERR_clear_error();
+    const int r = static_cast<int>(DTLSv1_handle_timeout(s.ssl));
+    if (r < 0) {
+      s.FailFromOpenSsl("DTLS retransmission failed");
+      return;
+    }
+    if (r == 0) {
+      timeval left{};
+      if (DTLSv1_get_timeout(s.ssl, &left) != 1) {
+        s.StopTimer();
+        return;
+      }
+      s.deadline = s.now + std::chrono::seconds(left.tv_sec) +
+                   std::chrono::microseconds(std::max<long>(left.tv_usec, 1000));
+      return;
+    }
+  } else {
+    if (s.openssl_timer == nullptr) {
+      s.StopTimer();
+      return;
+    }
+    // Expire OpenSSL's deadline (non-zero: "timer running"), then let it retransmit.
+    s.openssl_timer->tv_sec = 1;
+    s.openssl_timer->tv_usec = 0;
+    ERR_clear_error();
+    const int r = static_cast<int>(DTLSv1_handle_timeout(s.ssl));
+    if (r < 0) {
+      s.FailFromOpenSsl("DTLS retransmission failed");
+      return;
+    }
+    if (r == 0 || s.deadline == before) {
+      s.Fail(MakeError(ErrorCode::kInternal,
+                       "this OpenSSL cannot be driven by injected time (timer not forced)"),
+             -1, false);
+      return;
+    }
   }
   ++s.stats.retransmit_timeouts;
 }

@@ -28,6 +28,16 @@ inline constexpr size_t kMaxRecordOverhead = 128;
 // How far OpenSSL's own copy of the retransmission deadline is pushed out of reach.
 inline constexpr time_t kFarFutureSeconds = 10L * 365 * 24 * 3600;
 
+// OpenSSL before 3.2 hands the BIO a pointer to its own deadline (d1->next_timeout), which we
+// rewrite to drive retransmission in injected time. 3.2 passes a pointer to a stack copy:
+// there we must not keep or write it, and fall back to OpenSSL's real clock (see
+// DtlsEngine::HandleTimeout).
+#if OPENSSL_VERSION_NUMBER < 0x30200000L
+inline constexpr bool kInjectedTimeTimer = true;
+#else
+inline constexpr bool kInjectedTimeTimer = false;
+#endif
+
 struct DtlsEngine::Impl final : DatagramBioHandler {
   // A queued event; application data lives in rx_ring_ in the same order.
   struct PendingEvent {
@@ -82,8 +92,10 @@ struct DtlsEngine::Impl final : DatagramBioHandler {
         std::chrono::duration_cast<std::chrono::microseconds>(config.initial_retransmit_timeout)
             .count());
     deadline = now + std::chrono::microseconds(timeout_us);
-    openssl_timer = next_timeout;
-    next_timeout->tv_sec += kFarFutureSeconds;
+    if constexpr (kInjectedTimeTimer) {
+      openssl_timer = next_timeout;
+      next_timeout->tv_sec += kFarFutureSeconds;
+    }
   }
   size_t PendingReadBytes() const override { return rx_pending ? rx_datagram.size() : 0; }
   size_t FallbackMtu() const override { return config.mtu; }
