@@ -249,6 +249,7 @@ class Agent {
   void Select(Instant now, size_t pair);
   void RunConsent(Instant now);
   void UpdateState(Instant now);
+  bool Settled() const;
   void SetState(ConnectionState s, const char* reason = "");
   void MaybeGatheringComplete();
   void Enqueue(const TransportAddress& local, const TransportAddress& remote,

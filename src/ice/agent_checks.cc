@@ -309,18 +309,25 @@ void Agent::RunConsent(Instant now) {
       }
       break;
     case ConsentVerdict::kFresh:
-      if (state_ == ConnectionState::kDisconnected) SetState(ConnectionState::kConnected);
+      if (state_ == ConnectionState::kDisconnected) {
+        SetState(Settled() ? ConnectionState::kCompleted : ConnectionState::kConnected);
+      }
       break;
   }
+}
+
+bool Agent::Settled() const {
+  // No candidates left to come on either side and no check left to run or to answer.
+  if (!remote_end_of_candidates_ || !gathering_complete_sent_ || !triggered_.empty()) return false;
+  return std::none_of(transactions_.begin(), transactions_.end(), [](const Transaction& t) {
+    return t.in_use && t.kind == TxKind::kCheck;
+  });
 }
 
 void Agent::UpdateState(Instant now) {
   (void)now;
   if (state_ == ConnectionState::kFailed) return;
-  bool live_checks = std::any_of(transactions_.begin(), transactions_.end(), [](const Transaction& t) {
-    return t.in_use && t.kind == TxKind::kCheck;
-  });
-  bool settled = remote_end_of_candidates_ && gathering_complete_sent_ && triggered_.empty() && !live_checks;
+  bool settled = Settled();
   if (state_ == ConnectionState::kConnected && settled) {
     SetState(ConnectionState::kCompleted);
     return;
