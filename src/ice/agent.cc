@@ -343,14 +343,10 @@ void Agent::ProcessCheckRequest(Instant now, size_t local, const TransportAddres
     remote_.push_back(c);
     r = remote_.size() - 1;
   }
-  auto found = FindPair(local, *r);
-  size_t p;
-  if (!found) {
-    if (pairs_.size() >= config_.max_pairs) return;
-    p = AddPair(local, *r, PairState::kWaiting);
-  } else {
-    p = *found;
-  }
+  std::optional<size_t> found = FindPair(local, *r);
+  if (!found) found = AddPair(local, *r, PairState::kWaiting);
+  if (!found) return;  // check list full
+  size_t p = *found;
   Pair& pair = pairs_[p];
   if (config_.lite) {
     // §7.3.1.5 (lite): a USE-CANDIDATE request nominates the pair it arrived on; a lite agent

@@ -230,7 +230,7 @@ class Agent {
 
   // agent_checks.cc: check list, transactions, nomination, consent, state
   void Advance(Instant now);
-  size_t AddPair(size_t local, size_t remote, PairState state);
+  std::optional<size_t> AddPair(size_t local, size_t remote, PairState state);
   void SortCheckList();
   uint64_t PairPriority(const Pair& p) const;
   void SetRole(Role role);

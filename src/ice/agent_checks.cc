@@ -22,7 +22,9 @@ void Agent::SortCheckList() {
                    [this](size_t a, size_t b) { return pairs_[a].priority > pairs_[b].priority; });
 }
 
-size_t Agent::AddPair(size_t local, size_t remote, PairState state) {
+std::optional<size_t> Agent::AddPair(size_t local, size_t remote, PairState state) {
+  // §6.1.2.5: the check list is bounded (max_pairs, 100 by default); a full list takes no more.
+  if (pairs_.size() >= config_.max_pairs) return std::nullopt;
   Pair p;
   p.local = local;
   p.remote = remote;

@@ -781,6 +781,34 @@ TEST(IceAgentTest, ChecksArePacedAndRetransmissionsBounded) {
   EXPECT_EQ(a.stats().retransmissions, 4u * 6);
 }
 
+TEST(IceAgentTest, CheckListIsBounded) {
+  AgentConfig c = TestConfig(Role::kControlling, 61);
+  c.max_pairs = 10;
+  Agent a(c);
+  ASSERT_TRUE(a.AddHostCandidate(kA1).ok());
+  ASSERT_TRUE(a.AddHostCandidate(V4(10, 0, 0, 5, 1000)).ok());
+  ASSERT_TRUE(a.SetRemoteCredentials("zzzz", "0123456789012345678901").ok());
+  for (uint8_t i = 0; i < 64; ++i) {
+    ASSERT_TRUE(a.AddRemoteCandidate(Candidate{.foundation = "1", .priority = 1000u + i,
+                                               .address = V4(10, 0, 2, i, 5000)}).ok());
+  }
+  // 64 is the remote-candidate limit.
+  EXPECT_EQ(a.AddRemoteCandidate(Candidate{.foundation = "1", .priority = 1,
+                                           .address = V4(10, 0, 3, 1, 5000)}).error().code,
+            ErrorCode::kExhausted);
+  a.SetRemoteEndOfCandidates();
+  sluice::test::FakeClock clock;
+  a.Start(clock.now());
+  size_t checks = 0;
+  for (int i = 0; i < 100000 && a.PollTimeout(); ++i) {
+    while (a.PollTransmit()) ++checks;
+    clock.AdvanceTo(*a.PollTimeout());
+    a.HandleTimeout(clock.now());
+  }
+  EXPECT_EQ(a.stats().checks_sent, 10u);  // only the 10 pairs the list holds
+  EXPECT_EQ(a.state(), ConnectionState::kFailed);
+}
+
 TEST(IceAgentTest, ApiMisuseIsReported) {
   Agent a(TestConfig(Role::kControlling, 47));
   EXPECT_TRUE(a.AddHostCandidate(kA1).ok());
