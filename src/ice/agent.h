@@ -165,7 +165,9 @@ class Agent {
   // The peer will send no more candidates: only now may the agent fail for lack of pairs.
   void SetRemoteEndOfCandidates();
 
-  // A STUN datagram arrived on socket `local` from `remote`.
+  // A STUN datagram arrived on socket `local` (the exact address given to AddHostCandidate, not
+  // a wildcard) from `remote`. Never fails: bad input is a counted drop (stats()); responses and
+  // triggered checks are queued at once for PollTransmit.
   void HandleReceive(Instant now, const TransportAddress& local, const TransportAddress& remote,
                      std::span<const uint8_t> stun_datagram);
   void HandleTimeout(Instant now);
