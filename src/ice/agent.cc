@@ -409,6 +409,10 @@ void Agent::HandleResponse(Instant now, const TransportAddress& local, const Tra
   Transaction done = *tx;
   tx->in_use = false;
   Pair& pair = pairs_[done.index];
+  if (done.transmissions == 1 && msg.message_class() == StunClass::kSuccessResponse &&
+      selected_ && *selected_ == done.index && now >= done.first_sent) {
+    stats_.selected_pair_rtt = now - done.first_sent;
+  }
   // §7.2.5.2.1: "The ICE agent MUST check that the source and destination transport addresses
   // in the Binding request and response are symmetric"; otherwise the check fails.
   bool symmetric = remote == remote_[pair.remote].address && local == local_[pair.local].base;

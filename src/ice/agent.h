@@ -122,6 +122,9 @@ struct AgentStats {
   uint64_t unknown_local_address = 0;
   uint64_t unmatched_responses = 0;  // no transaction with that id
   uint64_t transmit_queue_full = 0;
+  // Round-trip time of the last check or consent check on the selected pair answered on its
+  // first transmission (Karn: retransmitted ones are ambiguous); zero until one was measured.
+  Duration selected_pair_rtt{};
   uint64_t dropped() const {
     return malformed + bad_fingerprint + bad_integrity + unknown_username + unknown_local_address +
            unmatched_responses;
@@ -202,6 +205,7 @@ class Agent {
     int transmissions = 0;
     Duration rto{};
     Instant next_send{};
+    Instant first_sent{};
   };
   struct EarlyRequest {
     TransportAddress local;

@@ -114,6 +114,7 @@ void Agent::StartCheck(Instant now, size_t pair, bool use_candidate) {
   });
   tx->rto = std::max(config_.min_rto, config_.ta * active);
   SendRequest(*tx);
+  tx->first_sent = now;
   tx->next_send = now + tx->rto;
   ++stats_.checks_sent;
 }
@@ -295,6 +296,7 @@ void Agent::RunConsent(Instant now) {
     // use ... a new transaction ID" each time); it doubles as the RFC 8445 §11 keepalive.
     if (Transaction* tx = NewTransaction(TxKind::kConsent, *selected_)) {
       SendRequest(*tx);
+      tx->first_sent = now;
       tx->next_send = now + tx->rto;
       ++stats_.consent_checks_sent;
     }

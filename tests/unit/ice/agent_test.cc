@@ -322,6 +322,9 @@ TEST(IceAgentTest, ConsentLossGoesDisconnectedThenFailedWithinTheRfcTimeout) {
   EXPECT_FALSE(h.a().Saw(ConnectionState::kDisconnected));
   uint64_t consent_before = h.a().agent.stats().consent_checks_sent;
   EXPECT_GE(consent_before, 3u);
+  // Measured from consent checks answered on the first try: the 2 x 25 ms path.
+  EXPECT_EQ(h.a().agent.stats().selected_pair_rtt, milliseconds(50));
+  EXPECT_EQ(h.z().agent.stats().selected_pair_rtt, milliseconds(50));
   Instant cut = h.now();
   h.SetDown(true);
   ASSERT_TRUE(h.RunUntil([&] {
