@@ -289,6 +289,11 @@ class Agent {
   std::deque<Triggered> triggered_;
   std::vector<EarlyRequest> early_;
   std::array<Transaction, kMaxTransactions> transactions_{};
+  size_t tx_limit_ = 0;  // every in-use slot has an index below this
+  std::span<Transaction> LiveSlots() { return std::span(transactions_).first(tx_limit_); }
+  std::span<const Transaction> LiveSlots() const {
+    return std::span<const Transaction>(transactions_).first(tx_limit_);
+  }
   Instant next_check_at_{};  // Ta pacing: no new check before this
   std::optional<Instant> first_valid_at_;
   std::optional<size_t> nominating_;

@@ -120,8 +120,12 @@ void Agent::StartCheck(Instant now, size_t pair, bool use_candidate) {
 }
 
 Agent::Transaction* Agent::NewTransaction(TxKind kind, size_t index) {
-  for (Transaction& tx : transactions_) {
+  for (size_t i = 0; i < transactions_.size(); ++i) {
+    Transaction& tx = transactions_[i];
     if (tx.in_use) continue;
+    // Slots are taken lowest first, so the live ones sit below tx_limit_ and every scan stops
+    // there (a handful in steady state instead of kMaxTransactions).
+    if (i + 1 > tx_limit_) tx_limit_ = i + 1;
     tx = Transaction{};
     tx.in_use = true;
     tx.kind = kind;
@@ -138,14 +142,15 @@ Agent::Transaction* Agent::NewTransaction(TxKind kind, size_t index) {
 }
 
 Agent::Transaction* Agent::FindTransaction(const StunTransactionId& id) {
-  for (Transaction& tx : transactions_) {
+  for (Transaction& tx : LiveSlots()) {
     if (tx.in_use && tx.id == id) return &tx;
   }
   return nullptr;
 }
 
 bool Agent::LiveCheckOnPair(size_t pair, const Transaction* except) const {
-  return std::any_of(transactions_.begin(), transactions_.end(), [&](const Transaction& tx) {
+  auto live = LiveSlots();
+  return std::any_of(live.begin(), live.end(), [&](const Transaction& tx) {
     return tx.in_use && &tx != except && tx.kind == TxKind::kCheck && tx.index == pair;
   });
 }
@@ -181,7 +186,7 @@ void Agent::SendRequest(Transaction& tx) {
 }
 
 void Agent::RunTransactions(Instant now) {
-  for (Transaction& tx : transactions_) {
+  for (Transaction& tx : LiveSlots()) {
     if (!tx.in_use || tx.next_send > now) continue;
     if (tx.transmissions < config_.max_transmissions) {
       // RFC 8489 §6.2.1: retransmit with the RTO doubled after each, here capped at max_rto.
@@ -323,7 +328,8 @@ void Agent::RunConsent(Instant now) {
 bool Agent::Settled() const {
   // No candidates left to come on either side and no check left to run or to answer.
   if (!remote_end_of_candidates_ || !gathering_complete_sent_ || !triggered_.empty()) return false;
-  return std::none_of(transactions_.begin(), transactions_.end(), [](const Transaction& t) {
+  auto live = LiveSlots();
+  return std::none_of(live.begin(), live.end(), [](const Transaction& t) {
     return t.in_use && t.kind == TxKind::kCheck;
   });
 }
@@ -350,6 +356,7 @@ void Agent::SetState(ConnectionState s, const char* reason) {
     failure_reason_ = reason;
     // Terminal: nothing more is sent.
     for (Transaction& tx : transactions_) tx.in_use = false;
+    tx_limit_ = 0;
     triggered_.clear();
   }
   events_.push_back(Event{.type = EventType::kStateChanged, .state = s, .reason = reason});
@@ -379,7 +386,7 @@ void Agent::HandleTimeout(Instant now) { Advance(now); }
 std::optional<Instant> Agent::PollTimeout() const {
   if (state_ == ConnectionState::kFailed) return std::nullopt;
   std::optional<Instant> d;
-  for (const Transaction& tx : transactions_) {
+  for (const Transaction& tx : LiveSlots()) {
     if (tx.in_use) d = Soonest(d, std::optional<Instant>(tx.next_send));
   }
   if (HasCheckWork()) d = Soonest(d, std::optional<Instant>(next_check_at_));
