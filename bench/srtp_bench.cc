@@ -19,7 +19,6 @@
 
 #include <time.h>
 
-#include <chrono>
 #include <cstring>
 #include <memory>
 #include <string>
