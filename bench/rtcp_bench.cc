@@ -17,19 +17,13 @@
 #include "rtcp/sdes.h"
 #include "rtcp/sender_report.h"
 #include "rtcp/transport_feedback.h"
+#include "support/hex.h"
 
 namespace {
 
-using namespace sluice;
+using sluice::test::FromHex;
 
-std::vector<uint8_t> FromHex(const char* hex) {
-  std::vector<uint8_t> out;
-  for (const char* p = hex; p[0] && p[1]; p += 2) {
-    auto nib = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
-    out.push_back(static_cast<uint8_t>(nib(p[0]) << 4 | nib(p[1])));
-  }
-  return out;
-}
+using namespace sluice;
 
 template <typename Plain>
 void Append(std::vector<uint8_t>& out, const Plain& plain) {

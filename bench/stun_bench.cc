@@ -28,30 +28,21 @@
 #include "stun/stun_ice.h"
 #include "stun/stun_integrity.h"
 #include "stun/stun_message.h"
+#include "support/alloc_counter.h"
 #include "unit/stun/stun_test_vectors.h"
 
 namespace {
 
-std::atomic<uint64_t> g_openssl_allocs{0};
-void* CountingMalloc(size_t n, const char*, int) {
-  g_openssl_allocs.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n);
-}
-void* CountingRealloc(void* p, size_t n, const char*, int) {
-  g_openssl_allocs.fetch_add(1, std::memory_order_relaxed);
-  return std::realloc(p, n);
-}
-void CountingFree(void* p, const char*, int) { std::free(p); }
-const bool g_openssl_counting =
-    CRYPTO_set_mem_functions(CountingMalloc, CountingRealloc, CountingFree) == 1;
-
 class OpenSslAllocCounter {
  public:
-  OpenSslAllocCounter() : start_(g_openssl_allocs.load()) {}
+  OpenSslAllocCounter() : start_(sluice::test::OpenSslAllocationCount()) {}
   void Finish(benchmark::State& state) const {
     state.counters["openssl_allocs/op"] = benchmark::Counter(
-        g_openssl_counting ? static_cast<double>(g_openssl_allocs.load() - start_) : -1.0,
-        g_openssl_counting ? benchmark::Counter::kAvgIterations : benchmark::Counter::kDefaults);
+        sluice::test::OpenSslAllocationsCounted()
+            ? static_cast<double>(sluice::test::OpenSslAllocationCount() - start_)
+            : -1.0,
+        sluice::test::OpenSslAllocationsCounted() ? benchmark::Counter::kAvgIterations
+                                                  : benchmark::Counter::kDefaults);
   }
 
  private:

@@ -1,16 +1,24 @@
 // Heap-allocation counter for tests and benchmarks (DESIGN.md §4).
 //
-// A binary that links sluice_alloc_counter replaces the global operator new / delete with
-// versions that count every allocation (on all threads) before calling malloc. Only link it into
-// binaries that want counting: the replacement is process-wide.
+// A binary that links sluice_alloc_counter counts every heap allocation it can see, on all
+// threads:
+//  - operator new / new[] (the global operators are replaced for the whole binary), and
+//  - OpenSSL's own allocations (CRYPTO_malloc / CRYPTO_realloc, hooked through
+//    CRYPTO_set_mem_functions during static initialisation, before OpenSSL allocates anything).
+// Only link it into binaries that want counting: both replacements are process-wide.
 #pragma once
 
 #include <cstdint>
 
 namespace sluice::test {
 
-// Allocations made by operator new since the process started (all threads).
+// Every counted allocation since the process started: operator new plus OpenSSL's mallocs.
 uint64_t AllocationCount();
+// The OpenSSL share of AllocationCount().
+uint64_t OpenSslAllocationCount();
+// False if OpenSSL had already allocated before the hook could be installed (then OpenSSL's
+// allocations are not counted and a zero count proves less).
+bool OpenSslAllocationsCounted();
 
 // Counts allocations between construction and count().
 class AllocationScope {

@@ -14,24 +14,8 @@
 namespace sluice::dtls {
 namespace {
 
-std::atomic<uint64_t> g_openssl_allocations{0};
-
-void* CountingMalloc(size_t n, const char*, int) {
-  g_openssl_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n);
-}
-void* CountingRealloc(void* p, size_t n, const char*, int) {
-  g_openssl_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::realloc(p, n);
-}
-void CountingFree(void* p, const char*, int) { std::free(p); }
-
-// Static initialisation runs before any test touches OpenSSL.
-const bool g_openssl_hooked =
-    CRYPTO_set_mem_functions(CountingMalloc, CountingRealloc, CountingFree) == 1;
-
 TEST(DtlsAllocTest, TenThousandRecordsEachWayAllocateNothing) {
-  const uint64_t openssl_at_start = g_openssl_allocations.load();
+  const uint64_t openssl_at_start = sluice::test::OpenSslAllocationCount();
   auto cert_a = DtlsCertificate::Generate().value();
   auto cert_z = DtlsCertificate::Generate().value();
   auto a = DtlsEngine::Create(cert_a).value();
@@ -46,8 +30,9 @@ TEST(DtlsAllocTest, TenThousandRecordsEachWayAllocateNothing) {
   }
   ASSERT_EQ(a.state(), DtlsState::kConnected);
   ASSERT_EQ(z.state(), DtlsState::kConnected);
-  if (g_openssl_hooked) {
-    EXPECT_GT(g_openssl_allocations.load(), openssl_at_start) << "the OpenSSL hook counts";
+  if (sluice::test::OpenSslAllocationsCounted()) {
+    EXPECT_GT(sluice::test::OpenSslAllocationCount(), openssl_at_start)
+        << "the OpenSSL hook counts";
   }
   while (a.PollEvent()) {
   }
@@ -74,17 +59,17 @@ TEST(DtlsAllocTest, TenThousandRecordsEachWayAllocateNothing) {
     one_way(z, a, 2);
   }
   received = 0;
-  const uint64_t openssl_before = g_openssl_allocations.load();
+  const uint64_t openssl_before = sluice::test::OpenSslAllocationCount();
   sluice::test::AllocationScope scope;
   for (int i = 0; i < 10000; ++i) {
     one_way(a, z, static_cast<uint8_t>(i));
     one_way(z, a, static_cast<uint8_t>(i + 1));
   }
   const uint64_t ours = scope.count();
-  const uint64_t openssl = g_openssl_allocations.load() - openssl_before;
+  const uint64_t openssl = sluice::test::OpenSslAllocationCount() - openssl_before;
   EXPECT_EQ(received, 20000u);
   EXPECT_EQ(ours, 0u) << "operator new calls in steady state";
-  if (g_openssl_hooked) {
+  if (sluice::test::OpenSslAllocationsCounted()) {
     EXPECT_EQ(openssl, 0u) << "OpenSSL allocations in steady state";
   } else {
     GTEST_SKIP() << "OpenSSL allocated before the counting hooks could be installed";

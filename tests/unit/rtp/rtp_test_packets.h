@@ -13,29 +13,9 @@
 #include <string_view>
 #include <vector>
 
-namespace sluice::test {
+#include "support/hex.h"
 
-inline std::vector<uint8_t> FromHex(std::string_view hex) {
-  std::vector<uint8_t> out;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  int hi = -1;
-  for (char c : hex) {
-    int v = nibble(c);
-    if (v < 0) continue;  // spaces and separators
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out.push_back(static_cast<uint8_t>(hi << 4 | v));
-      hi = -1;
-    }
-  }
-  return out;
-}
+namespace sluice::test {
 
 inline std::vector<uint8_t> LoadCorpusFile(const std::string& name) {
   std::ifstream in(std::string(SLUICE_RTP_CORPUS_DIR) + "/" + name, std::ios::binary);

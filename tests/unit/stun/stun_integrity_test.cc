@@ -24,21 +24,6 @@ namespace {
 
 using stun_test::FromHex;
 
-// OpenSSL allocates with malloc, which the operator-new counter does not see: route its
-// allocations through counting wrappers, installed before OpenSSL's first allocation.
-std::atomic<uint64_t> g_openssl_allocs{0};
-void* CountingMalloc(size_t n, const char*, int) {
-  g_openssl_allocs.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n);
-}
-void* CountingRealloc(void* p, size_t n, const char*, int) {
-  g_openssl_allocs.fetch_add(1, std::memory_order_relaxed);
-  return std::realloc(p, n);
-}
-void CountingFree(void* p, const char*, int) { std::free(p); }
-const bool g_openssl_counting =
-    CRYPTO_set_mem_functions(CountingMalloc, CountingRealloc, CountingFree) == 1;
-
 std::vector<uint8_t> OpenSslHmac(const EVP_MD* md, std::span<const uint8_t> key,
                                  std::span<const uint8_t> data) {
   std::vector<uint8_t> out(EVP_MAX_MD_SIZE);
@@ -187,7 +172,7 @@ TEST(StunIntegrity, VerifyAllocatesNothing) {
     ASSERT_TRUE(VerifyMessageIntegrity(*r, key).ok());
   }
   test::AllocationScope scope;
-  const uint64_t openssl_before = g_openssl_allocs.load();
+  const uint64_t openssl_before = sluice::test::OpenSslAllocationCount();
   int verified = 0;
   for (int i = 0; i < 10000; ++i) {
     auto r = StunMessageView::Parse(bytes);
@@ -195,8 +180,8 @@ TEST(StunIntegrity, VerifyAllocatesNothing) {
   }
   EXPECT_EQ(verified, 10000);
   EXPECT_EQ(scope.count(), 0u);
-  if (g_openssl_counting) {
-    EXPECT_EQ(g_openssl_allocs.load() - openssl_before, 0u);
+  if (sluice::test::OpenSslAllocationsCounted()) {
+    EXPECT_EQ(sluice::test::OpenSslAllocationCount() - openssl_before, 0u);
   } else {
     GTEST_SKIP() << "OpenSSL allocated before its allocator could be replaced; malloc not counted";
   }

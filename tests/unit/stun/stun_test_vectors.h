@@ -6,27 +6,12 @@
 #include <string_view>
 #include <vector>
 
+#include "support/hex.h"
+
 namespace sluice::stun_test {
 
 // "00 01 00 58 ..." or "00010058..." -> bytes (spaces and newlines ignored).
-inline std::vector<uint8_t> FromHex(std::string_view hex) {
-  std::vector<uint8_t> out;
-  int hi = -1;
-  for (char c : hex) {
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    if (v < 0) continue;  // spaces, newlines
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out.push_back(static_cast<uint8_t>(hi * 16 + v));
-      hi = -1;
-    }
-  }
-  return out;
-}
+using ::sluice::test::FromHex;
 
 // RFC 5769 §2.1 Sample Request (short-term credential; username padded with 0x20).
 inline const char kRfc5769Request[] =
