@@ -1,7 +1,7 @@
 // Zero heap allocations per SRTP protect + unprotect in steady state (DESIGN.md §4), counted
-// over 10,000 pairs per profile: operator new through sluice_alloc_counter and, outside
-// sanitizer builds, malloc/calloc/realloc themselves (interposed here) so that allocations
-// inside OpenSSL count too.
+// over 10,000 pairs per profile: operator new and OpenSSL's allocations through
+// sluice_alloc_counter and, outside sanitizer builds, malloc/calloc/realloc themselves
+// (interposed here), which also sees libsrtp2's and NSS's allocations.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -100,7 +100,7 @@ TEST_P(SrtpAllocTest, OurBackendAllocatesNothingPerPacket) {
 // Not a requirement, a figure for the report: libsrtp2's allocations per protect+unprotect.
 TEST_P(SrtpAllocTest, LibsrtpAllocationsForTheRecord) {
   const Allocs a = RunPairs(GetParam(), SrtpBackendKind::kLibsrtp, 1000, false);
-  std::printf("libsrtp2 %s: %.2f operator-new and %.2f malloc calls per protect+unprotect\n",
+  std::printf("libsrtp2 %s: %.2f new/OpenSSL and %.2f malloc calls per protect+unprotect\n",
               GetSrtpProfileInfo(GetParam())->name, a.news / 1000.0, a.mallocs / 1000.0);
   EXPECT_EQ(a.news, 0u);
 }

@@ -2,40 +2,18 @@
 #pragma once
 
 #include <cstdint>
-#include <string_view>
 #include <vector>
 
 #include "common/byte_order.h"
 #include "common/random.h"
 #include "srtp/srtp_profile.h"
+#include "support/hex.h"
 
 namespace sluice::test {
 
 inline constexpr SrtpProfile kAllProfiles[] = {SrtpProfile::kAes128CmHmacSha1_80,
                                                 SrtpProfile::kAeadAes128Gcm,
                                                 SrtpProfile::kAeadAes256Gcm};
-
-inline std::vector<uint8_t> FromHex(std::string_view hex) {
-  std::vector<uint8_t> out;
-  auto nib = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  int hi = -1;
-  for (char c : hex) {
-    int v = nib(c);
-    if (v < 0) continue;
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out.push_back(static_cast<uint8_t>(hi << 4 | v));
-      hi = -1;
-    }
-  }
-  return out;
-}
 
 inline SrtpKeys RandomKeys(SrtpProfile profile, Random& rng) {
   const SrtpProfileInfo* info = GetSrtpProfileInfo(profile);
