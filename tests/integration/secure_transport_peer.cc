@@ -1,6 +1,6 @@
 #include "integration/secure_transport_peer.h"
 
-#include <cstdio>
+#include <algorithm>
 #include <cstring>
 
 namespace sluice::test {
@@ -128,7 +128,8 @@ void SecureTransportPeer::Flush(Instant now, SimulatedLink& out) {
 
 void SecureTransportPeer::OnIceEvent(Instant now, const ice::Event& e) {
   if (e.type != ice::EventType::kStateChanged) return;
-  if ((e.state == ice::ConnectionState::kConnected || e.state == ice::ConnectionState::kCompleted) &&
+  if ((e.state == ice::ConnectionState::kConnected ||
+       e.state == ice::ConnectionState::kCompleted) &&
       !dtls_started_) {
     (void)dtls_.Start(now, dtls_role_, remote_fingerprint_).value();
     dtls_started_ = true;
@@ -174,6 +175,43 @@ Result<void> SecureTransportPeer::SendRtp(Instant now, std::span<const uint8_t> 
 Result<void> SecureTransportPeer::SendRtcp(Instant now, std::span<const uint8_t> plaintext,
                                            SimulatedLink& out) {
   return SendProtected(plaintext, true, out, now);
+}
+
+SecureTransportPair::SecureTransportPair(uint64_t seed)
+    : a_("A", ice::Ipv4Address(127, 0, 0, 1, 40000), ice::Role::kControlling,
+         dtls::DtlsRole::kServer, seed),
+      z_("Z", ice::Ipv4Address(127, 0, 0, 1, 50000), ice::Role::kControlled,
+         dtls::DtlsRole::kClient, seed + 1) {}
+
+bool SecureTransportPair::Connect(const SimulatedLinkOptions& link, Duration limit) {
+  SimulatedLinkOptions az_options = link, za_options = link;
+  az_options.seed = link.seed * 2 + 1;
+  za_options.seed = link.seed * 2 + 2;
+  az_ = std::make_unique<SimulatedLink>(az_options);
+  za_ = std::make_unique<SimulatedLink>(za_options);
+  a_.Learn(z_);
+  z_.Learn(a_);
+  start_ = clock_.now();
+  a_.Start(clock_.now());
+  z_.Start(clock_.now());
+  return RunUntil([&] { return a_.secure() && z_.secure(); }, limit);
+}
+
+Duration SecureTransportPair::setup_time() const {
+  if (!a_.secure_at() || !z_.secure_at()) return Duration::max();
+  return std::max(*a_.secure_at(), *z_.secure_at()) - start_;
+}
+
+void SecureTransportPair::Step(Instant now) {
+  while (auto d = az_->Poll(now)) z_.Deliver(now, *d);
+  while (auto d = za_->Poll(now)) a_.Deliver(now, *d);
+  a_.HandleTimeout(now);
+  z_.HandleTimeout(now);
+}
+
+void SecureTransportPair::Flush() {
+  a_.Flush(clock_.now(), *az_);
+  z_.Flush(clock_.now(), *za_);
 }
 
 }  // namespace sluice::test

@@ -20,63 +20,12 @@ constexpr int kPackets = 1000;
 
 class SecureTransportTest : public ::testing::Test {
  protected:
-  SecureTransportTest()
-      : a_("A", ice::Ipv4Address(127, 0, 0, 1, 40000), ice::Role::kControlling,
-           dtls::DtlsRole::kServer, 11),
-        z_("Z", ice::Ipv4Address(127, 0, 0, 1, 50000), ice::Role::kControlled,
-           dtls::DtlsRole::kClient, 22) {}
+  bool RunFor(Duration d) { return pair_.RunFor(d); }
+  Instant now() { return pair_.clock().now(); }
 
-  void Connect(const SimulatedLinkOptions& link) {
-    SimulatedLinkOptions az_options = link, za_options = link;
-    az_options.seed = link.seed * 2 + 1;
-    za_options.seed = link.seed * 2 + 2;
-    az_ = std::make_unique<SimulatedLink>(az_options);
-    za_ = std::make_unique<SimulatedLink>(za_options);
-    a_.Learn(z_);
-    z_.Learn(a_);
-    start_ = clock_.now();
-    a_.Start(clock_.now());
-    z_.Start(clock_.now());
-    RunUntil([&] { return a_.secure() && z_.secure(); }, seconds(30));
-  }
-
-  // Steps both peers and both links in simulated time until `done` or `limit` has passed.
-  template <typename Done>
-  bool RunUntil(Done done, Duration limit) {
-    const Instant deadline = clock_.now() + limit;
-    for (int steps = 0; steps < 2'000'000; ++steps) {
-      Flush();
-      if (done()) return true;
-      std::optional<Instant> next =
-          Soonest(Soonest(a_.PollTimeout(), z_.PollTimeout()),
-                  Soonest(az_->NextDelivery(), za_->NextDelivery()));
-      if (!next || *next > deadline) {
-        clock_.AdvanceTo(deadline);
-        Flush();
-        return done();
-      }
-      clock_.AdvanceTo(*next);
-      const Instant now = clock_.now();
-      while (auto d = az_->Poll(now)) z_.Deliver(now, *d);
-      while (auto d = za_->Poll(now)) a_.Deliver(now, *d);
-      a_.HandleTimeout(now);
-      z_.HandleTimeout(now);
-    }
-    ADD_FAILURE() << "step limit reached";
-    return false;
-  }
-
-  void Flush() {
-    a_.Flush(clock_.now(), *az_);
-    z_.Flush(clock_.now(), *za_);
-  }
-
-  FakeClock clock_;
-  Instant start_;
-  SecureTransportPeer a_;
-  SecureTransportPeer z_;
-  std::unique_ptr<SimulatedLink> az_;
-  std::unique_ptr<SimulatedLink> za_;
+  SecureTransportPair pair_;
+  SecureTransportPeer& a_ = pair_.a();
+  SecureTransportPeer& z_ = pair_.z();
 };
 
 std::vector<uint8_t> MakeRtp(Random& random, uint32_t ssrc, uint16_t seq) {
@@ -127,13 +76,13 @@ TEST_F(SecureTransportTest, LossyLinkConnectsAndCarriesMediaThenConsentExpires) 
                             .reorder = 0.05,
                             .reorder_delay = milliseconds(15),
                             .seed = 7};
-  Connect(link);
-  ASSERT_TRUE(a_.secure() && z_.secure()) << "ICE " << ToString(a_.ice().state()) << "/"
-                                         << ToString(z_.ice().state()) << ", DTLS "
-                                         << dtls::ToString(a_.dtls().state()) << "/"
-                                         << dtls::ToString(z_.dtls().state());
-  const auto setup = std::chrono::duration_cast<milliseconds>(
-      std::max(*a_.secure_at(), *z_.secure_at()) - start_);
+  pair_.Connect(link);
+  SimulatedLink& az = pair_.az();
+  SimulatedLink& za = pair_.za();
+  ASSERT_TRUE(a_.secure() && z_.secure())
+      << "ICE " << ToString(a_.ice().state()) << "/" << ToString(z_.ice().state()) << ", DTLS "
+      << dtls::ToString(a_.dtls().state()) << "/" << dtls::ToString(z_.dtls().state());
+  const auto setup = std::chrono::duration_cast<milliseconds>(pair_.setup_time());
   std::printf("simulated setup (ICE + DTLS, 50 ms one-way, 10%% loss): %lld ms\n",
               static_cast<long long>(setup.count()));
   EXPECT_EQ(a_.dtls().srtp_keying_material().profile, z_.dtls().srtp_keying_material().profile);
@@ -146,17 +95,17 @@ TEST_F(SecureTransportTest, LossyLinkConnectsAndCarriesMediaThenConsentExpires) 
     auto rz = MakeRtp(random, 0x2B2B2B2B, static_cast<uint16_t>(i));
     auto ca = MakeRtcp(0xA0A0A0A0, static_cast<uint32_t>(i));
     auto cz = MakeRtcp(0x2B2B2B2B, static_cast<uint32_t>(i));
-    ASSERT_TRUE(a_.SendRtp(clock_.now(), ra, *az_).ok());
-    ASSERT_TRUE(z_.SendRtp(clock_.now(), rz, *za_).ok());
-    ASSERT_TRUE(a_.SendRtcp(clock_.now(), ca, *az_).ok());
-    ASSERT_TRUE(z_.SendRtcp(clock_.now(), cz, *za_).ok());
+    ASSERT_TRUE(a_.SendRtp(now(), ra, az).ok());
+    ASSERT_TRUE(z_.SendRtp(now(), rz, za).ok());
+    ASSERT_TRUE(a_.SendRtcp(now(), ca, az).ok());
+    ASSERT_TRUE(z_.SendRtcp(now(), cz, za).ok());
     ++sent_az_rtp[ra];
     ++sent_za_rtp[rz];
     ++sent_az_rtcp[ca];
     ++sent_za_rtcp[cz];
-    RunUntil([] { return false; }, milliseconds(20));
+    RunFor(milliseconds(20));
   }
-  RunUntil([] { return false; }, seconds(1));
+  RunFor(seconds(1));
   // 10 % loss: about 900 of 1,000 arrive; fewer than 800 would mean SRTP rejected good packets.
   ExpectMediaIdentical(sent_az_rtp, z_.rtp_received(), 800);
   ExpectMediaIdentical(sent_za_rtp, a_.rtp_received(), 800);
@@ -178,10 +127,10 @@ TEST_F(SecureTransportTest, LossyLinkConnectsAndCarriesMediaThenConsentExpires) 
 
   // Consent: cut the link both ways; RFC 7675 §5.1 expires consent 30 s after the last
   // response, and a check goes out every 5 s ± 20 %, so both sides must fail within 30 + 6 s.
-  const Instant cut = clock_.now();
-  az_->set_down(true);
-  za_->set_down(true);
-  RunUntil([&] { return a_.ice_failed_at() && z_.ice_failed_at(); }, seconds(60));
+  const Instant cut = now();
+  az.set_down(true);
+  za.set_down(true);
+  pair_.RunUntil([&] { return a_.ice_failed_at() && z_.ice_failed_at(); }, seconds(60));
   ASSERT_TRUE(a_.ice_failed_at()) << ToString(a_.ice().state());
   ASSERT_TRUE(z_.ice_failed_at()) << ToString(z_.ice().state());
   EXPECT_LE(*a_.ice_failed_at() - cut, seconds(36));
@@ -198,9 +147,8 @@ TEST_F(SecureTransportTest, LossyLinkConnectsAndCarriesMediaThenConsentExpires) 
 }
 
 TEST_F(SecureTransportTest, CleanLinkConnectsInFewRoundTrips) {
-  Connect({.delay = milliseconds(1), .seed = 3});
-  ASSERT_TRUE(a_.secure() && z_.secure());
-  const auto setup = std::max(*a_.secure_at(), *z_.secure_at()) - start_;
+  ASSERT_TRUE(pair_.Connect({.delay = milliseconds(1), .seed = 3}));
+  const auto setup = pair_.setup_time();
   std::printf("simulated setup (ICE + DTLS, 1 ms one-way, no loss): %.1f ms\n",
               std::chrono::duration<double, std::milli>(setup).count());
   // ICE (1 RTT + nomination) and a DTLS 1.2 handshake (2 RTTs) at 2 ms RTT, plus pacing and the
