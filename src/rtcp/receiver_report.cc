@@ -16,14 +16,14 @@ Result<ReceiverReportView> ReceiverReportView::Parse(const RtcpPacketView& packe
   if (payload.size() < kFixedSize) {
     return MakeError(ErrorCode::kTruncated, "rtcp rr: shorter than the sender SSRC");
   }
-  const size_t blocks_size = size_t{packet.count()} * ReportBlock::kSize;
-  if (payload.size() - kFixedSize < blocks_size) {
+  auto rest = SplitReportBlocks(payload.subspan(kFixedSize), packet.count());
+  if (!rest) {
     return MakeError(ErrorCode::kMalformed, "rtcp rr: report count exceeds the packet length");
   }
   ReceiverReportView v;
   v.payload_ = payload;
-  v.blocks_ = ReportBlocksView(payload.subspan(kFixedSize, blocks_size));
-  v.extensions_ = payload.subspan(kFixedSize + blocks_size);
+  v.blocks_ = rest->blocks;
+  v.extensions_ = rest->extensions;
   return v;
 }
 
@@ -32,14 +32,13 @@ Ssrc ReceiverReportView::sender_ssrc() const { return Ssrc(LoadBe32(payload_.dat
 ReceiverReport ReceiverReport::FromView(const ReceiverReportView& view) {
   ReceiverReport rr;
   rr.sender_ssrc = view.sender_ssrc();
-  for (size_t i = 0; i < view.report_blocks().size(); ++i) {
-    rr.report_blocks.push_back(view.report_blocks()[i]);
-  }
+  CopyReportBlocks(view.report_blocks(), rr.report_blocks);
   return rr;
 }
 
 size_t ReceiverReport::SerializedSize() const {
-  return kRtcpHeaderSize + ReceiverReportView::kFixedSize + report_blocks.size() * ReportBlock::kSize;
+  return kRtcpHeaderSize + ReceiverReportView::kFixedSize +
+         report_blocks.size() * ReportBlock::kSize;
 }
 
 Result<size_t> ReceiverReport::SerializeTo(std::span<uint8_t> out) const {
@@ -50,10 +49,7 @@ Result<size_t> ReceiverReport::SerializeTo(std::span<uint8_t> out) const {
                   size);
   StoreBe32(p + 4, sender_ssrc.value());
   p += kRtcpHeaderSize + ReceiverReportView::kFixedSize;
-  for (const ReportBlock& block : report_blocks) {
-    block.Write(p);
-    p += ReportBlock::kSize;
-  }
+  WriteReportBlocks(report_blocks, p);
   return size;
 }
 

@@ -31,4 +31,24 @@ void ReportBlock::Write(uint8_t* out) const {
   StoreBe32(out + 20, delay_since_last_sr);
 }
 
+std::optional<ReportBlocksAndExtensions> SplitReportBlocks(std::span<const uint8_t> after_fixed,
+                                                           size_t count) {
+  const size_t blocks_size = count * ReportBlock::kSize;
+  if (after_fixed.size() < blocks_size) return std::nullopt;
+  return ReportBlocksAndExtensions{ReportBlocksView(after_fixed.first(blocks_size)),
+                                   after_fixed.subspan(blocks_size)};
+}
+
+void CopyReportBlocks(const ReportBlocksView& view, ReportBlockList& list) {
+  for (size_t i = 0; i < view.size(); ++i) list.push_back(view[i]);
+}
+
+uint8_t* WriteReportBlocks(const ReportBlockList& list, uint8_t* out) {
+  for (const ReportBlock& block : list) {
+    block.Write(out);
+    out += ReportBlock::kSize;
+  }
+  return out;
+}
+
 }  // namespace sluice

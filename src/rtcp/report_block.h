@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "common/strong_id.h"
@@ -62,10 +63,26 @@ class ReportBlocksView {
   explicit ReportBlocksView(std::span<const uint8_t> bytes) : bytes_(bytes) {}
   size_t size() const { return bytes_.size() / ReportBlock::kSize; }
   bool empty() const { return bytes_.empty(); }
-  ReportBlock operator[](size_t i) const { return ReportBlock::Read(bytes_.data() + i * ReportBlock::kSize); }
+  ReportBlock operator[](size_t i) const {
+    return ReportBlock::Read(bytes_.data() + i * ReportBlock::kSize);
+  }
 
  private:
   std::span<const uint8_t> bytes_;
 };
+
+// What follows the fixed fields of an SR or RR (RFC 3550 §6.4.1, §6.4.2): `count` report blocks,
+// then profile-specific extensions.
+struct ReportBlocksAndExtensions {
+  ReportBlocksView blocks;
+  std::span<const uint8_t> extensions;
+};
+// Splits `after_fixed` (the payload past the fixed fields); nullopt if `count` blocks do not fit.
+std::optional<ReportBlocksAndExtensions> SplitReportBlocks(std::span<const uint8_t> after_fixed,
+                                                           size_t count);
+// Appends every block of `view` to `list` (which holds kMaxReportBlocks, the most RC can say).
+void CopyReportBlocks(const ReportBlocksView& view, ReportBlockList& list);
+// Writes every block of `list` at `out` and returns the end of what was written.
+uint8_t* WriteReportBlocks(const ReportBlockList& list, uint8_t* out);
 
 }  // namespace sluice

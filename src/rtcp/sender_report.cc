@@ -16,14 +16,14 @@ Result<SenderReportView> SenderReportView::Parse(const RtcpPacketView& packet) {
   if (payload.size() < kFixedSize) {
     return MakeError(ErrorCode::kTruncated, "rtcp sr: shorter than SSRC and sender info");
   }
-  const size_t blocks_size = size_t{packet.count()} * ReportBlock::kSize;
-  if (payload.size() - kFixedSize < blocks_size) {
+  auto rest = SplitReportBlocks(payload.subspan(kFixedSize), packet.count());
+  if (!rest) {
     return MakeError(ErrorCode::kMalformed, "rtcp sr: report count exceeds the packet length");
   }
   SenderReportView v;
   v.payload_ = payload;
-  v.blocks_ = ReportBlocksView(payload.subspan(kFixedSize, blocks_size));
-  v.extensions_ = payload.subspan(kFixedSize + blocks_size);
+  v.blocks_ = rest->blocks;
+  v.extensions_ = rest->extensions;
   return v;
 }
 
@@ -40,9 +40,7 @@ SenderReport SenderReport::FromView(const SenderReportView& view) {
   sr.rtp_timestamp = view.rtp_timestamp();
   sr.packet_count = view.packet_count();
   sr.octet_count = view.octet_count();
-  for (size_t i = 0; i < view.report_blocks().size(); ++i) {
-    sr.report_blocks.push_back(view.report_blocks()[i]);
-  }
+  CopyReportBlocks(view.report_blocks(), sr.report_blocks);
   return sr;
 }
 
@@ -62,10 +60,7 @@ Result<size_t> SenderReport::SerializeTo(std::span<uint8_t> out) const {
   StoreBe32(p + 20, packet_count);
   StoreBe32(p + 24, octet_count);
   p += kRtcpHeaderSize + SenderReportView::kFixedSize;
-  for (const ReportBlock& block : report_blocks) {
-    block.Write(p);
-    p += ReportBlock::kSize;
-  }
+  WriteReportBlocks(report_blocks, p);
   return size;
 }
 
