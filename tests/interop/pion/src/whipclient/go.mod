@@ -1,0 +1,3 @@
+module whipclient
+
+go 1.19
