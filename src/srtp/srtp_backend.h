@@ -29,6 +29,10 @@ enum class SrtpStatus : uint8_t {
   kOverCap,         // a new SSRC while the stream table is full
   kIndexExhausted,  // SRTCP index would pass 2^31 - 1: the keys must be renewed
   kInternal,        // the crypto library failed
+  // Only from OpensslSrtpBackend's fused packet paths, which check the header themselves:
+  kMalformed,       // not an RTP version 2 packet
+  kTruncated,       // CSRCs, header extension or tag past the end
+  kNoRoom,          // protect: no room behind the packet for the tag
 };
 
 // An SRTP packet in place. For protect, `size` is the plain packet and the tag is written at

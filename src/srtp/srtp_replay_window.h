@@ -35,7 +35,8 @@ class SrtpReplayWindow {
   static constexpr size_t kMaxWindow = 1024;
 
   // `window` packets: a multiple of 64 in [64, kMaxWindow] (checked by SrtpSession).
-  explicit SrtpReplayWindow(size_t window = 128) : words_(static_cast<uint32_t>(window / 64)) {}
+  explicit SrtpReplayWindow(size_t window = 128)
+      : window_(static_cast<uint32_t>(window)), ring_mask_(RingBits(window) - 1) {}
 
   struct Estimate {
     uint64_t index;  // 48-bit: ROC << 16 | SEQ
@@ -43,73 +44,82 @@ class SrtpReplayWindow {
   };
 
   Estimate EstimateIndex(uint16_t seq) const {
-    const auto local_seq = static_cast<uint16_t>(index_ & 0xffff);
-    const auto local_roc = static_cast<uint32_t>(index_ >> 16);
-    constexpr int32_t kMedian = 1 << 15;
-    constexpr int32_t kSeqMax = 1 << 16;
-    if (index_ <= static_cast<uint64_t>(kMedian)) {
+    constexpr uint64_t kMedian = 1 << 15;
+    if (index_ <= kMedian) [[unlikely]] {
+      // libsrtp's rule while the index is small: ROC 0, never ROC - 1.
       return {seq, static_cast<int32_t>(seq) - static_cast<int32_t>(index_)};
     }
-    const int32_t s = seq;
-    const int32_t l = local_seq;
-    uint32_t roc = local_roc;
-    int32_t delta = s - l;
-    if (l < kMedian) {
-      if (s - l > kMedian) {
-        roc = local_roc - 1;
-        delta = s - l - kSeqMax;
-      }
-    } else if (l - kMedian > s) {
-      roc = local_roc + 1;
-      delta = s - l + kSeqMax;
-    }
-    return {(uint64_t{roc} << 16) | seq, delta};
+    // The RFC 3711 Appendix A guess is the sequence number nearest to s_l, i.e. the signed
+    // 16-bit distance SEQ - s_l; its one tie (distance exactly 2^15) resolves to ROC when
+    // s_l < 2^15 (v = ROC - 1 needs SEQ - s_l > 2^15) and to ROC + 1 otherwise.
+    auto delta = static_cast<int32_t>(static_cast<int16_t>(seq - static_cast<uint16_t>(index_)));
+    if (delta == -32768 && (index_ & 0xffff) < kMedian) delta = 32768;
+    return {index_ + static_cast<uint64_t>(static_cast<int64_t>(delta)), delta};
   }
 
   ReplayCheck Check(int32_t delta) const {
-    if (delta > 0) return ReplayCheck::kOk;
-    const int64_t age = -static_cast<int64_t>(delta);
-    if (age >= static_cast<int64_t>(words_) * 64) return ReplayCheck::kTooOld;
-    return Bit(static_cast<size_t>(age)) ? ReplayCheck::kReplayed : ReplayCheck::kOk;
+    if (delta > 0) [[likely]]
+      return ReplayCheck::kOk;
+    const auto age = static_cast<uint32_t>(-static_cast<int64_t>(delta));
+    if (age >= window_) return ReplayCheck::kTooOld;
+    return Bit(index_ - age) ? ReplayCheck::kReplayed : ReplayCheck::kOk;
   }
 
   // Records the packet `delta` away from the highest index (after it authenticated).
   void Add(int32_t delta) {
-    if (delta > 0) {
+    if (delta > 0) [[likely]] {
+      // The ring positions of index_ + 1 .. index_ + delta still hold indices a whole ring
+      // older: forget them, then mark the new highest index.
+      if (delta > 1) Clear(index_ + 1, static_cast<uint64_t>(delta) - 1);
       index_ += static_cast<uint64_t>(delta);
-      ShiftUp(static_cast<size_t>(delta));
-      bits_[0] |= 1;
+      Set(index_);
     } else {
-      const auto age = static_cast<size_t>(-static_cast<int64_t>(delta));
-      if (age < static_cast<size_t>(words_) * 64) bits_[age / 64] |= uint64_t{1} << (age % 64);
+      const auto age = static_cast<uint32_t>(-static_cast<int64_t>(delta));
+      if (age < window_) Set(index_ - age);
     }
   }
 
   uint64_t index() const { return index_; }
 
  private:
-  bool Bit(size_t age) const { return (bits_[age / 64] >> (age % 64)) & 1; }
-  // Bit k means index_ - k was received; a newer highest index ages every entry by n.
-  void ShiftUp(size_t n) {
-    const size_t words = words_;
-    if (n >= words * 64) {
-      for (size_t i = 0; i < words; ++i) bits_[i] = 0;
+  // The ring holds a power of two >= window bits: bit (i & ring_mask_) says index i was seen,
+  // valid for i in (index_ - ring, index_]. Advancing clears only the positions it reuses, so
+  // an in-order packet costs one bit set instead of shifting the whole window.
+  static constexpr uint32_t RingBits(size_t window) {
+    uint32_t r = 64;
+    while (r < window) r *= 2;
+    return r;
+  }
+  bool Bit(uint64_t i) const {
+    const auto p = static_cast<uint32_t>(i) & ring_mask_;
+    return (bits_[p / 64] >> (p % 64)) & 1;
+  }
+  void Set(uint64_t i) {
+    const auto p = static_cast<uint32_t>(i) & ring_mask_;
+    bits_[p / 64] |= uint64_t{1} << (p % 64);
+  }
+  // Clears the positions of indices first .. first + count - 1.
+  void Clear(uint64_t first, uint64_t count) {
+    const uint32_t ring = ring_mask_ + 1;
+    if (count >= ring) {
+      for (uint32_t w = 0; w < ring / 64; ++w) bits_[w] = 0;
       return;
     }
-    const size_t w = n / 64;
-    const size_t b = n % 64;
-    for (size_t i = words; i-- > 0;) {
-      uint64_t v = 0;
-      if (i >= w) {
-        v = bits_[i - w] << b;
-        if (b != 0 && i - w >= 1) v |= bits_[i - w - 1] >> (64 - b);
-      }
-      bits_[i] = v;
+    auto p = static_cast<uint32_t>(first) & ring_mask_;
+    auto n = static_cast<uint32_t>(count);
+    while (n > 0) {
+      const uint32_t bit = p % 64;
+      const uint32_t take = n < 64 - bit ? n : 64 - bit;
+      const uint64_t mask = (take == 64 ? ~uint64_t{0} : ((uint64_t{1} << take) - 1)) << bit;
+      bits_[p / 64] &= ~mask;
+      n -= take;
+      p = (p + take) & ring_mask_;
     }
   }
 
   uint64_t index_ = 0;
-  uint32_t words_;
+  uint32_t window_;
+  uint32_t ring_mask_;
   std::array<uint64_t, kMaxWindow / 64> bits_{};
 };
 

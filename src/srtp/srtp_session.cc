@@ -22,6 +22,8 @@
 #include "srtp/srtp_session.h"
 
 #include "common/byte_order.h"
+#include "srtp/openssl_srtp_backend.h"
+#include "srtp/srtp_kdf.h"
 #include "srtp/srtp_replay_window.h"
 
 namespace sluice {
@@ -59,20 +61,32 @@ Result<std::unique_ptr<SrtpSession>> SrtpSession::Create(const SrtpKeys& keys,
                      "srtp: replay_window must be a multiple of 64 in 64..1024");
   }
   SrtpBackendOptions bo{options.max_streams, options.replay_window, options.allow_repeat_tx};
-  auto backend = options.backend == SrtpBackendKind::kLibsrtp
-                     ? CreateLibsrtpBackend(keys, direction, bo)
-                     : CreateOpensslSrtpBackend(keys, direction, bo);
-  if (!backend.ok()) return backend.error();
+  if (options.backend == SrtpBackendKind::kLibsrtp) {
+    auto backend = CreateLibsrtpBackend(keys, direction, bo);
+    if (!backend.ok()) return backend.error();
+    return std::unique_ptr<SrtpSession>(
+        new SrtpSession(keys.profile, direction, std::move(*backend), nullptr));
+  }
+  SrtpSessionKeys sk;
+  auto derived = DeriveSrtpSessionKeys(keys, sk);
+  if (!derived.ok()) return derived.error();
+  auto ours = std::make_unique<OpensslSrtpBackend>(info, direction, bo);
+  auto init = ours->Init(sk);
+  if (!init.ok()) return init.error();
+  OpensslSrtpBackend* raw = ours.get();
   return std::unique_ptr<SrtpSession>(
-      new SrtpSession(keys.profile, direction, std::move(*backend)));
+      new SrtpSession(keys.profile, direction, std::move(ours), raw));
 }
 
 SrtpSession::SrtpSession(SrtpProfile profile, SrtpDirection direction,
-                         std::unique_ptr<SrtpBackend> b)
+                         std::unique_ptr<SrtpBackend> b, OpensslSrtpBackend* ours)
     : profile_(profile),
       info_(GetSrtpProfileInfo(profile)),
       direction_(direction),
-      backend_(std::move(b)) {}
+      backend_(std::move(b)),
+      ours_(ours),
+      tx_(direction == SrtpDirection::kOutbound ? ours : nullptr),
+      rx_(direction == SrtpDirection::kInbound ? ours : nullptr) {}
 
 Error SrtpSession::Count(SrtpStatus status) {
   switch (status) {
@@ -91,6 +105,16 @@ Error SrtpSession::Count(SrtpStatus status) {
     case SrtpStatus::kIndexExhausted:
       ++stats_.index_exhausted;
       return MakeError(ErrorCode::kExhausted, "srtcp: index space used up; renew the keys");
+    case SrtpStatus::kMalformed:
+      ++stats_.malformed;
+      return MakeError(ErrorCode::kMalformed, "srtp: not an RTP version 2 packet");
+    case SrtpStatus::kTruncated:
+      ++stats_.malformed;
+      return MakeError(ErrorCode::kTruncated,
+                       "srtp: RTP header (CSRCs, extension) or tag past the end");
+    case SrtpStatus::kNoRoom:
+      ++stats_.no_room;
+      return MakeError(ErrorCode::kBufferTooSmall, "srtp: no room behind the packet for the tag");
     case SrtpStatus::kOk:
     case SrtpStatus::kInternal:
       break;
@@ -99,6 +123,14 @@ Error SrtpSession::Count(SrtpStatus status) {
 }
 
 Result<size_t> SrtpSession::ProtectRtp(std::span<uint8_t> buffer, size_t length) {
+  if (tx_ != nullptr && length <= buffer.size()) [[likely]] {
+    size_t out = 0;
+    const SrtpStatus s = tx_->ProtectRtpPacket(buffer.data(), length, buffer.size(), &out);
+    if (s != SrtpStatus::kOk) [[unlikely]]
+      return Count(s);
+    ++stats_.rtp_packets;
+    return out;
+  }
   if (direction_ != SrtpDirection::kOutbound) {
     return MakeError(ErrorCode::kInvalidState, "srtp: protect needs an outbound session");
   }
@@ -114,7 +146,8 @@ Result<size_t> SrtpSession::ProtectRtp(std::span<uint8_t> buffer, size_t length)
   const size_t h = RtpHeaderLength(d, length);
   if (h == 0) {
     ++stats_.malformed;
-    return MakeError(ErrorCode::kTruncated, "srtp: RTP header (CSRCs, extension) past the end");
+    return MakeError(ErrorCode::kTruncated,
+                     "srtp: RTP header (CSRCs, extension) or tag past the end");
   }
   if (buffer.size() - length < info_->rtp_tag_len) {
     ++stats_.no_room;
@@ -128,6 +161,14 @@ Result<size_t> SrtpSession::ProtectRtp(std::span<uint8_t> buffer, size_t length)
 }
 
 Result<size_t> SrtpSession::UnprotectRtp(std::span<uint8_t> packet) {
+  if (rx_ != nullptr) [[likely]] {
+    size_t out = 0;
+    const SrtpStatus s = rx_->UnprotectRtpPacket(packet.data(), packet.size(), &out);
+    if (s != SrtpStatus::kOk) [[unlikely]]
+      return Count(s);
+    ++stats_.rtp_packets;
+    return out;
+  }
   if (direction_ != SrtpDirection::kInbound) {
     return MakeError(ErrorCode::kInvalidState, "srtp: unprotect needs an inbound session");
   }
@@ -142,7 +183,8 @@ Result<size_t> SrtpSession::UnprotectRtp(std::span<uint8_t> packet) {
   const size_t h = length >= tag ? RtpHeaderLength(d, length - tag) : 0;
   if (h == 0) {
     ++stats_.malformed;
-    return MakeError(ErrorCode::kTruncated, "srtp: packet shorter than its header plus tag");
+    return MakeError(ErrorCode::kTruncated,
+                     "srtp: RTP header (CSRCs, extension) or tag past the end");
   }
   SrtpRtpRef p{d, length, h, LoadBe32(d + 8), LoadBe16(d + 2)};
   const SrtpStatus s = backend_->UnprotectRtp(p);
@@ -169,7 +211,7 @@ Result<size_t> SrtpSession::ProtectRtcp(std::span<uint8_t> buffer, size_t length
                      "srtcp: no room behind the packet for the index and tag");
   }
   SrtcpRef p{d, length, LoadBe32(d + 4), 0};
-  const SrtpStatus s = backend_->ProtectRtcp(p);
+  const SrtpStatus s = ours_ != nullptr ? ours_->ProtectRtcp(p) : backend_->ProtectRtcp(p);
   if (s != SrtpStatus::kOk) return Count(s);
   ++stats_.rtcp_packets;
   return length + rtcp_overhead();
@@ -195,7 +237,7 @@ Result<size_t> SrtpSession::UnprotectRtcp(std::span<uint8_t> packet) {
     return MakeError(ErrorCode::kMalformed, "srtcp: E bit clear (unencrypted SRTCP refused)");
   }
   SrtcpRef p{d, length, LoadBe32(d + 4), word & 0x7fffffffu};
-  const SrtpStatus s = backend_->UnprotectRtcp(p);
+  const SrtpStatus s = ours_ != nullptr ? ours_->UnprotectRtcp(p) : backend_->UnprotectRtcp(p);
   if (s != SrtpStatus::kOk) return Count(s);
   ++stats_.rtcp_packets;
   return length - rtcp_overhead();

@@ -29,6 +29,10 @@
 #include "srtp/srtp_profile.h"
 
 namespace sluice {
+class OpensslSrtpBackend;
+}
+
+namespace sluice {
 
 enum class SrtpBackendKind {
   kOpenssl,  // sluice's own in-place EVP backend: the default (bench/srtp_bench.cc: faster)
@@ -45,22 +49,21 @@ struct SrtpSessionOptions {
 };
 
 struct SrtpStats {
-  uint64_t rtp_packets = 0;   // protected or unprotected successfully
+  uint64_t rtp_packets = 0;  // protected or unprotected successfully
   uint64_t rtcp_packets = 0;
-  uint64_t auth_failures = 0;           // tag mismatch
-  uint64_t replays = 0;                 // index already seen (inside the window)
-  uint64_t too_old = 0;                 // index behind the replay window
-  uint64_t unknown_ssrc_over_cap = 0;   // a new SSRC while max_streams were in use
-  uint64_t malformed = 0;               // bad version, lengths, E-bit clear
-  uint64_t no_room = 0;                 // protect without tailroom for the trailer
-  uint64_t index_exhausted = 0;         // SRTCP index at 2^31 - 1: renew the keys
+  uint64_t auth_failures = 0;          // tag mismatch
+  uint64_t replays = 0;                // index already seen (inside the window)
+  uint64_t too_old = 0;                // index behind the replay window
+  uint64_t unknown_ssrc_over_cap = 0;  // a new SSRC while max_streams were in use
+  uint64_t malformed = 0;              // bad version, lengths, E-bit clear
+  uint64_t no_room = 0;                // protect without tailroom for the trailer
+  uint64_t index_exhausted = 0;        // SRTCP index at 2^31 - 1: renew the keys
 };
 
 class SrtpSession {
  public:
   // kInvalidArgument for bad keys or options, kInternal if the crypto library fails.
-  static Result<std::unique_ptr<SrtpSession>> Create(const SrtpKeys& keys,
-                                                     SrtpDirection direction,
+  static Result<std::unique_ptr<SrtpSession>> Create(const SrtpKeys& keys, SrtpDirection direction,
                                                      const SrtpSessionOptions& options = {});
 
   // In place in a pooled buffer: protect grows data() into the tailroom, unprotect trims it.
@@ -86,13 +89,20 @@ class SrtpSession {
   const SrtpStats& stats() const { return stats_; }
 
  private:
-  SrtpSession(SrtpProfile profile, SrtpDirection direction, std::unique_ptr<SrtpBackend> b);
+  SrtpSession(SrtpProfile profile, SrtpDirection direction, std::unique_ptr<SrtpBackend> b,
+              OpensslSrtpBackend* ours);
   Error Count(SrtpStatus status);
 
   SrtpProfile profile_;
   const SrtpProfileInfo* info_;
   SrtpDirection direction_;
   std::unique_ptr<SrtpBackend> backend_;
+  // The same object as backend_ when it is ours, held as the concrete type so the per-packet
+  // calls are direct (no virtual dispatch); tx_ / rx_ is set for the session's direction only,
+  // so one null test covers both the backend and the direction.
+  OpensslSrtpBackend* ours_ = nullptr;
+  OpensslSrtpBackend* tx_ = nullptr;
+  OpensslSrtpBackend* rx_ = nullptr;
   SrtpStats stats_;
 };
 

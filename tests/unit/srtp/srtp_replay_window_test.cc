@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <set>
+
 #include "srtp/srtp_stream_table.h"
 
 namespace sluice {
@@ -66,7 +69,8 @@ TEST(SrtpReplayWindowTest, BigJumpClearsTheWindow) {
 TEST(SrtpReplayWindowTest, RolloverAndLatePacketFromBeforeIt) {
   SrtpReplayWindow w(128);
   uint64_t index = 0;
-  for (uint32_t s = 65000; s < 65536; ++s) ASSERT_EQ(Receive(w, static_cast<uint16_t>(s)), ReplayCheck::kOk);
+  for (uint32_t s = 65000; s < 65536; ++s)
+    ASSERT_EQ(Receive(w, static_cast<uint16_t>(s)), ReplayCheck::kOk);
   EXPECT_EQ(Receive(w, 3, &index), ReplayCheck::kOk);
   EXPECT_EQ(index, (uint64_t{1} << 16) | 3);
   EXPECT_EQ(Receive(w, 65530, &index), ReplayCheck::kReplayed);
@@ -74,7 +78,8 @@ TEST(SrtpReplayWindowTest, RolloverAndLatePacketFromBeforeIt) {
   EXPECT_EQ(Receive(w, 0, &index), ReplayCheck::kOk);
   EXPECT_EQ(index, uint64_t{1} << 16);
   // Far ahead in the new ROC, then a sequence number that is closer in ROC 2.
-  for (uint32_t s = 4; s < 40000; s += 1000) ASSERT_EQ(Receive(w, static_cast<uint16_t>(s)), ReplayCheck::kOk);
+  for (uint32_t s = 4; s < 40000; s += 1000)
+    ASSERT_EQ(Receive(w, static_cast<uint16_t>(s)), ReplayCheck::kOk);
   EXPECT_EQ(Receive(w, 100, &index), ReplayCheck::kOk);
   EXPECT_EQ(index >> 16, 2u);  // s_l >= 2^15 and s_l - 2^15 > SEQ: v = ROC + 1
 }
@@ -88,6 +93,55 @@ TEST(SrtpReplayWindowTest, EarlyIndexNeverGuessesNegativeRoc) {
   EXPECT_EQ(index, 60000u);
 }
 
+// The window against a plain model (a set of every index seen and the highest one), over
+// random walks that mix in-order runs, reordering, duplicates, jumps past the window and
+// sequence-number wraps, for each window size: the ring bitmap must give the same decisions.
+TEST(SrtpReplayWindowTest, MatchesASetModelOnRandomWalks) {
+  for (size_t window : {64u, 128u, 192u, 1024u}) {
+    std::mt19937 rng(static_cast<uint32_t>(window));
+    SrtpReplayWindow w(window);
+    std::set<uint64_t> seen;
+    uint64_t highest = 0;
+    bool any = false;
+    uint64_t next = 40000;  // exercises both the early (index <= 2^15) rule and the general one
+    for (int step = 0; step < 200000; ++step) {
+      const uint32_t r = rng() % 100;
+      uint64_t index = next;
+      if (r < 60) {
+        index = next++;  // in order
+      } else if (r < 80) {
+        index = next - 1 - rng() % (window + 40);  // late (some past the window)
+      } else if (r < 90) {
+        index = next + rng() % (2 * window);  // a gap
+        next = index + 1;
+      } else if (r < 92) {
+        index = next + 5000 + rng() % 20000;  // a jump far ahead
+        next = index + 1;
+      } else {
+        index = seen.empty() ? next : *seen.rbegin();  // duplicate of the highest
+      }
+      if (index > highest + 30000 && any) index = highest + 1;  // stay estimable (< 2^15 ahead)
+      const auto est = w.EstimateIndex(static_cast<uint16_t>(index));
+      ASSERT_EQ(est.index, index) << "window " << window << " step " << step;
+      ReplayCheck want = ReplayCheck::kOk;
+      if (any && index + window <= highest) {
+        want = ReplayCheck::kTooOld;
+      } else if (seen.count(index) != 0) {
+        want = ReplayCheck::kReplayed;
+      }
+      const ReplayCheck got = w.Check(est.delta);
+      ASSERT_EQ(got, want) << "window " << window << " step " << step << " index " << index;
+      if (got == ReplayCheck::kOk) {
+        w.Add(est.delta);
+        seen.insert(index);
+        if (!any || index > highest) highest = index;
+        any = true;
+      }
+      ASSERT_EQ(w.index(), highest);
+    }
+  }
+}
+
 TEST(SrtcpReplayWindowTest, SlidingWindow) {
   SrtcpReplayWindow w;
   EXPECT_EQ(w.Check(1), ReplayCheck::kOk);
@@ -96,7 +150,7 @@ TEST(SrtcpReplayWindowTest, SlidingWindow) {
   EXPECT_EQ(w.Check(0), ReplayCheck::kOk);
   w.Add(300);
   EXPECT_EQ(w.Check(300), ReplayCheck::kReplayed);
-  EXPECT_EQ(w.Check(173), ReplayCheck::kOk);       // 300 - 127: oldest in the window
+  EXPECT_EQ(w.Check(173), ReplayCheck::kOk);  // 300 - 127: oldest in the window
   EXPECT_EQ(w.Check(172), ReplayCheck::kTooOld);
   w.Add(200);
   EXPECT_EQ(w.Check(200), ReplayCheck::kReplayed);
