@@ -3,9 +3,12 @@
 // playwright-core, with a fake camera and microphone and a throwaway profile.
 //
 //   node driver.js whip --whip-url http://127.0.0.1:P/whip [--page http://127.0.0.1:P/]
-//                       [--messages 1000] [--bulk-bytes N] [--no-media] [--timeout 120]
+//                       [--echo-page http://127.0.0.1:P/] [--messages 1000] [--bulk-bytes N]
+//                       [--no-media] [--timeout 120]
 //     Chromium as a WHIP client of an echo server: page_tests.js's sluiceWhipTest, run in --page
 //     (default: a blank page this driver serves itself, i.e. a cross-origin POST that needs CORS).
+//     --echo-page also opens echo-peer's own page in a second tab and requires that it connected
+//     by itself and shows echoed messages and decoded echoed video (window.echoPeerPageStatus).
 //   node driver.js loopback [--timeout 180]
 //     Two RTCPeerConnections in one page (sluiceLoopbackBench): proves Chromium runs here and
 //     measures setup, 1 KiB echo RTT and 64 B / 64 KiB DataChannel throughput.
@@ -27,6 +30,7 @@ function parseArgs(argv) {
     const next = () => argv[++i];
     if (a === '--whip-url') args.whipUrl = next();
     else if (a === '--page') args.page = next();
+    else if (a === '--echo-page') args.echoPage = next();
     else if (a === '--messages') args.messages = Number(next());
     else if (a === '--bulk-bytes') args.bulkBytes = Number(next());
     else if (a === '--no-media') args.media = false;
@@ -96,11 +100,33 @@ async function main() {
     if (!response || !response.ok()) throw new Error(`GET ${url}: ${response && response.status()}`);
     await page.addScriptTag({path: path.join(__dirname, 'page_tests.js')});
     console.error(`chromium ${context.browser() ? context.browser().version() : ''} on ${url}`);
+    let echoPage = null;
+    if (args.echoPage) {
+      echoPage = await context.newPage();
+      echoPage.on('console', (m) => console.error(`[echo-page ${m.type()}] ${m.text()}`));
+      const r = await echoPage.goto(args.echoPage, {timeout: 15000});
+      if (!r || !r.ok()) throw new Error(`GET ${args.echoPage}: ${r && r.status()}`);
+    }
     if (args.mode === 'whip') {
       result = await page.evaluate((o) => window.sluiceWhipTest(o), {
         whipUrl: args.whipUrl, messages: args.messages, bulkBytes: args.bulkBytes,
         media: args.media,
       });
+      if (echoPage) {
+        let st = null;
+        const want = (s) => s && s.state === 'connected' && s.echoed > 0 &&
+            (!args.media || (s.framesDecoded > 0 && s.audioPackets > 0));
+        for (let i = 0; i < 60; i++) {
+          st = await echoPage.evaluate(() => window.echoPeerPageStatus && window.echoPeerPageStatus());
+          if (want(st)) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        result.echo_page_status = st;
+        if (!want(st)) {
+          result.errors.push(`echo-peer's page did not show a working echo: ${JSON.stringify(st)}`);
+          result.ok = false;
+        }
+      }
     } else {
       result = await page.evaluate((o) => window.sluiceLoopbackBench(o), {media: args.media});
     }
