@@ -220,7 +220,20 @@ void LoopCore::CloseSocket(SocketId id) {
   // Its pending datagrams are skipped by Flush (the generation no longer matches an open fd).
 }
 
+void LoopCore::AddStopListener(LoopStopListener* listener) { stop_listeners_.push_back(listener); }
+
+void LoopCore::RemoveStopListener(LoopStopListener* listener) {
+  std::erase(stop_listeners_, listener);
+}
+
 void LoopCore::CloseAll() {
+  // Listeners usually remove themselves while being told: tell each one still registered.
+  while (!stop_listeners_.empty()) {
+    LoopStopListener* l = stop_listeners_.back();
+    stop_listeners_.pop_back();
+    l->OnLoopStopping();
+  }
+  Flush();
   for (size_t i = 0; i < sockets_.size(); ++i) {
     if (sockets_[i].fd >= 0) CloseSocket(SocketId(MakeId(static_cast<uint32_t>(i), sockets_[i].generation)));
   }

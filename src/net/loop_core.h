@@ -62,6 +62,16 @@ class DatagramReceiver {  // implemented by each PeerConnection's glue
   ~DatagramReceiver() = default;
 };
 
+// Told when the loop stops (EventLoop::Stop, LoopCore::CloseAll) before its sockets close, so
+// that what runs on the loop (a PeerConnection) can close itself cleanly.
+class LoopStopListener {
+ public:
+  virtual void OnLoopStopping() = 0;
+
+ protected:
+  ~LoopStopListener() = default;
+};
+
 struct LoopStats {
   uint64_t iterations = 0;
   uint64_t recv_calls = 0;            // recvmmsg calls that returned datagrams
@@ -101,6 +111,9 @@ class LoopCore {
   void SetDeadline(DatagramReceiver* receiver, std::optional<Instant> deadline);
   // Forgets the receiver's deadline record (call before destroying a receiver).
   void ForgetReceiver(DatagramReceiver* receiver);
+  // Stop listeners (loop thread). A listener may remove itself (or others) from OnLoopStopping.
+  void AddStopListener(LoopStopListener* listener);
+  void RemoveStopListener(LoopStopListener* listener);
   // steady_clock, read once per loop iteration (after the wait).
   Instant now() const { return now_; }
 
@@ -118,7 +131,8 @@ class LoopCore {
   void Flush();
   // Runs queued tasks (at most max_tasks); returns how many ran.
   size_t RunTasks(size_t max_tasks);
-  // Closes every socket and forgets every deadline and unsent datagram.
+  // Tells the stop listeners, then closes every socket and forgets every deadline and unsent
+  // datagram.
   void CloseAll();
 
   // Any thread: queue a task (moved from only on success; false if the queue is full) and wake
@@ -176,6 +190,7 @@ class LoopCore {
   std::vector<Socket> sockets_;
   std::vector<uint32_t> free_sockets_;
   DeadlineHeap<DatagramReceiver*> deadlines_;
+  std::vector<LoopStopListener*> stop_listeners_;
 
   std::unique_ptr<PacketPool> pool_;          // lent to the code that runs on the loop
   std::unique_ptr<PacketPool> receive_pool_;  // receive_batch GRO-sized slots
