@@ -369,9 +369,29 @@ void Agent::ProcessCheckRequest(Instant now, size_t local, const TransportAddres
     case PairState::kFrozen:
     case PairState::kWaiting:
     case PairState::kFailed:
-      if (pair.state != PairState::kInProgress) pair.state = PairState::kWaiting;
       if (!queued && (!selected_ || pair.priority >= pairs_[*selected_].priority || selected_ == p)) {
+        // "If the state of that pair is In-Progress, the agent cancels the In-Progress
+        // transaction ... In addition, the agent MUST enqueue the pair in the triggered
+        // checklist ... and set the state of the pair to Waiting". The new check goes out
+        // at once (RunChecks); the cancelled one may still be answered.
+        if (pair.state == PairState::kInProgress) {
+          for (Transaction& tx : LiveSlots()) {
+            if (tx.in_use && tx.kind == TxKind::kCheck && tx.index == p && !tx.use_candidate &&
+                !tx.cancelled) {
+              tx.cancelled = true;
+              // It stays matchable until it would have timed out after its last transmission.
+              Duration rto = tx.rto;
+              for (int n = tx.transmissions; n < config_.max_transmissions; ++n) {
+                rto = std::min(rto * 2, config_.max_rto);
+                tx.next_send += rto;
+              }
+            }
+          }
+        }
+        pair.state = PairState::kWaiting;
         triggered_.push_back(Triggered{p, false});
+      } else if (pair.state != PairState::kInProgress) {
+        pair.state = PairState::kWaiting;
       }
       break;
   }

@@ -201,6 +201,9 @@ class Agent {
     StunTransactionId id{};
     size_t index = 0;  // pair (kCheck, kConsent) or local candidate (kGather)
     bool use_candidate = false;
+    // §7.3.1.4: a triggered check replaced this one: no more retransmissions and no failure
+    // when it goes unanswered, but a response still counts.
+    bool cancelled = false;
     Role role = Role::kControlling;  // the role the request announced
     int transmissions = 0;
     Duration rto{};

@@ -88,20 +88,29 @@ std::optional<size_t> Agent::NextOrdinaryCheck() const {
 }
 
 void Agent::RunChecks(Instant now) {
-  // §14.2 pacing: one new check (triggered first, §6.1.4.2) every Ta.
-  if (now < next_check_at_ || !HasCheckWork()) return;
+  if (!HasCheckWork()) return;
+  // §7.3.1.4 triggered checks (a check that answers the peer's, a retry after a 487, and the
+  // controlling agent's USE-CANDIDATE check) go out at once, ahead of the paced list, as
+  // libwebrtc sends them: waiting up to Ta for the pacer would cost every connection at least
+  // one Ta (50 ms) on links whose round trip is a millisecond. Their number is bounded by the
+  // check list (one queue entry per pair) and each answers an authenticated request of the peer
+  // or a success of ours, so they cannot be driven faster than the peer's own paced checks.
   while (!triggered_.empty()) {
     Triggered t = triggered_.front();
     triggered_.pop_front();
     if (pairs_[t.pair].state == PairState::kSucceeded && !t.use_candidate) continue;
     StartCheck(now, t.pair, t.use_candidate);
-    return;
   }
-  if (auto p = NextOrdinaryCheck()) StartCheck(now, *p, false);
+  // §14.2 pacing for the ordinary checks: one new check every Ta. The first one of a fresh
+  // check list goes at once (next_check_at_ starts at Start's now).
+  if (now < next_check_at_) return;
+  if (auto p = NextOrdinaryCheck()) {
+    next_check_at_ = now + config_.ta;
+    StartCheck(now, *p, false);
+  }
 }
 
 void Agent::StartCheck(Instant now, size_t pair, bool use_candidate) {
-  next_check_at_ = now + config_.ta;
   Transaction* tx = NewTransaction(TxKind::kCheck, pair);
   if (!tx) return;
   tx->use_candidate = use_candidate;
@@ -188,7 +197,7 @@ void Agent::SendRequest(Transaction& tx) {
 void Agent::RunTransactions(Instant now) {
   for (Transaction& tx : LiveSlots()) {
     if (!tx.in_use || tx.next_send > now) continue;
-    if (tx.transmissions < config_.max_transmissions) {
+    if (tx.transmissions < config_.max_transmissions && !tx.cancelled) {
       // RFC 8489 §6.2.1: retransmit with the RTO doubled after each, here capped at max_rto.
       if (tx.transmissions > 0) {
         ++stats_.retransmissions;
@@ -202,6 +211,7 @@ void Agent::RunTransactions(Instant now) {
     tx.in_use = false;
     switch (tx.kind) {
       case TxKind::kCheck:
+        if (tx.cancelled) break;
         if (tx.use_candidate || (pairs_[tx.index].state == PairState::kInProgress &&
                                  !LiveCheckOnPair(tx.index, &tx))) {
           OnCheckFailure(tx.index);
@@ -389,7 +399,11 @@ std::optional<Instant> Agent::PollTimeout() const {
   for (const Transaction& tx : LiveSlots()) {
     if (tx.in_use) d = Soonest(d, std::optional<Instant>(tx.next_send));
   }
-  if (HasCheckWork()) d = Soonest(d, std::optional<Instant>(next_check_at_));
+  if (HasCheckWork()) {
+    // Queued triggered checks are due now (a caller that queued them without a `now`, e.g.
+    // SetRemoteCredentials processing early requests, sends them at its next HandleTimeout).
+    d = Soonest(d, std::optional<Instant>(triggered_.empty() ? next_check_at_ : now_));
+  }
   if (!config_.lite && role_ == Role::kControlling && !selected_ && !nominating_ && first_valid_at_) {
     Instant nominate_at = *first_valid_at_ + config_.nomination_delay;
     if (nominate_at > now_) d = Soonest(d, std::optional<Instant>(nominate_at));

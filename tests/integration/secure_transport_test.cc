@@ -151,9 +151,11 @@ TEST_F(SecureTransportTest, CleanLinkConnectsInFewRoundTrips) {
   const auto setup = pair_.setup_time();
   std::printf("simulated setup (ICE + DTLS, 1 ms one-way, no loss): %.1f ms\n",
               std::chrono::duration<double, std::milli>(setup).count());
-  // ICE (1 RTT + nomination) and a DTLS 1.2 handshake (2 RTTs) at 2 ms RTT, plus pacing and the
-  // nomination delay: well under 300 ms. A retransmission (1 s) would show up here.
-  EXPECT_LT(setup, milliseconds(300));
+  // ICE (a check, then the nomination sent as soon as it succeeds: 2 RTT for the controlling
+  // side, 1.5 for the controlled DTLS client, which starts at once) and a DTLS 1.2 handshake
+  // (2 RTT) at 2 ms RTT: 7 ms. Neither Ta pacing (50 ms) nor a retransmission (1 s) may show up;
+  // issue 6 wants every connect within 10 ms on loopback.
+  EXPECT_LE(setup, milliseconds(8));
 }
 
 }  // namespace
