@@ -153,7 +153,7 @@ struct PeerConnection::Impl : net::DatagramReceiver,
 
  private:
   void Dispatch(const pc::Event& event);
-  void FlushTransmits();
+  size_t FlushTransmits();  // datagrams taken from the core
   void DropCallbacks();
   void FinishClose();
 };

@@ -79,8 +79,10 @@ void PeerConnection::Impl::OnLoopStopping() {
   CloseOnLoop();
 }
 
-void PeerConnection::Impl::FlushTransmits() {
+size_t PeerConnection::Impl::FlushTransmits() {
+  size_t sent = 0;
   while (auto t = pc->PollTransmit()) {
+    ++sent;
     const BoundSocket* socket = nullptr;
     for (const auto& s : sockets) {
       if (s.local == t->local) {
@@ -91,6 +93,7 @@ void PeerConnection::Impl::FlushTransmits() {
     if (socket == nullptr) continue;  // closed meanwhile
     (void)core.SendTo(socket->id, t->remote, t->data);
   }
+  return sent;
 }
 
 void PeerConnection::Impl::Drain() {
@@ -99,14 +102,18 @@ void PeerConnection::Impl::Drain() {
     return;
   }
   draining = true;
-  do {
+  // Until one pass finds both queues empty: polling events (SCTP reads) can itself produce
+  // datagrams (SACKs, DCEP acks), and sending can produce events.
+  for (;;) {
     drain_again = false;
-    FlushTransmits();
+    size_t activity = FlushTransmits();
     while (auto e = pc->PollEvent()) {
+      ++activity;
       Dispatch(*e);
       FlushTransmits();
     }
-  } while (drain_again);
+    if (activity == 0 && !drain_again) break;
+  }
   draining = false;
   if (closed.load(std::memory_order_relaxed)) {
     FinishClose();
