@@ -1,5 +1,6 @@
 #include "sctp/usrsctp_library.h"
 
+#include <sys/time.h>
 #include <usrsctp.h>
 
 #include <cstdarg>
@@ -15,6 +16,7 @@ struct State {
   bool initialised = false;
   int users = 0;
   std::optional<Instant> advanced_to;  // usrsctp's wheel stands at this instant
+  std::optional<Instant> latest;       // the largest `now` seen (full resolution)
   std::vector<std::unique_ptr<ConnHandle>> handles;  // never freed (see header)
 };
 
@@ -59,6 +61,11 @@ void Init() {
   usrsctp_sysctl_set_sctp_delayed_sack_time_default(20);
   usrsctp_sysctl_set_sctp_heartbeat_interval_default(10000);
   usrsctp_sysctl_set_sctp_nr_outgoing_streams_default(65535);
+  // No burst limit: usrsctp's default (4 packets per output call, and cwnd cut to flight + 4
+  // MTUs when a burst is clipped) holds the window at a few packets on a link with any delay.
+  usrsctp_sysctl_set_sctp_max_burst_default(0);
+  usrsctp_sysctl_set_sctp_fr_max_burst_default(0);
+  usrsctp_sysctl_set_sctp_use_cwnd_based_maxburst(0);
   usrsctp_sysctl_set_sctp_sendspace(1 << 20);
   usrsctp_sysctl_set_sctp_recvspace(1 << 20);
   state().initialised = true;
@@ -85,11 +92,13 @@ void Release(ConnHandle* handle) {
     // Let closed sockets finish dying (their kill timers), then forget the clock base.
     for (int i = 0; i < 4; ++i) usrsctp_handle_timers(60'000);
     s.advanced_to.reset();
+    s.latest.reset();
   }
 }
 
 void AdvanceTo(Instant now) {
   State& s = state();
+  if (!s.latest || now > *s.latest) s.latest = now;
   if (!s.advanced_to) {
     s.advanced_to = now;
     return;
@@ -104,3 +113,15 @@ void AdvanceTo(Instant now) {
 std::optional<Instant> clock() { return state().advanced_to; }
 
 }  // namespace sluice::sctp::usrsctp_library
+
+// usrsctp's gettimeofday (renamed in our copy of libusrsctp.a, see src/sctp/CMakeLists.txt):
+// the latest `now` any transport was given, so that RTT samples, T3 "outstanding long enough"
+// checks and PR-SCTP lifetimes use the same clock as the timers. Real time before any `now`.
+extern "C" int sluice_usrsctp_gettimeofday(struct timeval* tv, void* tz) {
+  auto latest = sluice::sctp::usrsctp_library::state().latest;
+  if (!latest) return gettimeofday(tv, static_cast<struct timezone*>(tz));
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(latest->time_since_epoch()).count();
+  tv->tv_sec = static_cast<time_t>(us / 1'000'000);
+  tv->tv_usec = static_cast<suseconds_t>(us % 1'000'000);
+  return 0;
+}

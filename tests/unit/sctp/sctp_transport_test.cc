@@ -344,7 +344,7 @@ TEST(SctpTransport, GracefulCloseEndsBothSides) {
             ErrorCode::kNotFound);
 }
 
-TEST(SctpTransport, AbortReachesThePeerWithAReason) {
+TEST(SctpTransport, VanishedPeerEndsTheAssociationWithAReason) {
   DirectPair pair;
   ASSERT_TRUE(pair.Connect());
   pair.a().t.reset();  // destruction aborts the association (SO_LINGER 0)
