@@ -240,6 +240,7 @@ void LoopCore::CloseAll() {
   pending_.clear();
   send_arena_used_ = 0;
   deadlines_.Clear();
+  deferred_.clear();
 }
 
 // ---- Deadlines --------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ size_t LoopCore::RunTasks(size_t max_tasks) {
 void LoopCore::RunOnce(std::optional<Duration> max_wait) {
   ++stats_.iterations;
   std::optional<Duration> wait = max_wait;
-  if (!tasks_.Empty() || !pending_.empty()) wait = Duration::zero();
+  if (!tasks_.Empty() || !pending_.empty() || !deferred_.empty()) wait = Duration::zero();
   if (auto next = deadlines_.Next()) {
     const Duration until = std::max(Duration::zero(), *next - Clock::now());
     if (!wait || until < *wait) wait = until;
@@ -338,7 +339,24 @@ void LoopCore::RunOnce(std::optional<Duration> max_wait) {
   }
   RunTasks(kTasksPerIteration);
   FireTimers();
+  RunDeferredWork();
   Flush();
+}
+
+void LoopCore::CancelDeferred(DeferredWork* work) {
+  std::erase(deferred_, work);
+  std::replace(deferred_running_.begin(), deferred_running_.end(), work,
+               static_cast<DeferredWork*>(nullptr));
+}
+
+void LoopCore::RunDeferredWork() {
+  for (int pass = 0; pass < 16 && !deferred_.empty(); ++pass) {
+    deferred_running_.swap(deferred_);
+    for (size_t i = 0; i < deferred_running_.size(); ++i) {
+      if (deferred_running_[i] != nullptr) deferred_running_[i]->RunDeferred();
+    }
+    deferred_running_.clear();
+  }
 }
 
 void LoopCore::ReadSocket(uint32_t index, uint32_t generation) {

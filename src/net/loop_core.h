@@ -72,6 +72,17 @@ class LoopStopListener {
   ~LoopStopListener() = default;
 };
 
+// Work that wants to run once at the end of the current loop iteration, after the sockets,
+// tasks and timers and before the send batch is flushed (e.g. a PeerConnection that accepted
+// several sends drains its core once, so small messages share packets).
+class DeferredWork {
+ public:
+  virtual void RunDeferred() = 0;
+
+ protected:
+  ~DeferredWork() = default;
+};
+
 struct LoopStats {
   uint64_t iterations = 0;
   uint64_t recv_calls = 0;            // recvmmsg calls that returned datagrams
@@ -111,6 +122,10 @@ class LoopCore {
   void SetDeadline(DatagramReceiver* receiver, std::optional<Instant> deadline);
   // Forgets the receiver's deadline record (call before destroying a receiver).
   void ForgetReceiver(DatagramReceiver* receiver);
+  // Runs work->RunDeferred() once at the end of this iteration (the caller dedupes; work queued
+  // from inside RunDeferred runs in the same pass). Cancel before destroying `work`.
+  void Defer(DeferredWork* work) { deferred_.push_back(work); }
+  void CancelDeferred(DeferredWork* work);
   // Stop listeners (loop thread). A listener may remove itself (or others) from OnLoopStopping.
   void AddStopListener(LoopStopListener* listener);
   void RemoveStopListener(LoopStopListener* listener);
@@ -176,6 +191,7 @@ class LoopCore {
   }
   void ReadSocket(uint32_t index, uint32_t generation);
   void FireTimers();
+  void RunDeferredWork();
   void SendRun(size_t begin, size_t end);  // pending_[begin, end): one socket
   void SendIndividually(int fd, size_t begin, size_t end);
 
@@ -191,6 +207,8 @@ class LoopCore {
   std::vector<uint32_t> free_sockets_;
   DeadlineHeap<DatagramReceiver*> deadlines_;
   std::vector<LoopStopListener*> stop_listeners_;
+  std::vector<DeferredWork*> deferred_;          // capacity kept: no allocation once warm
+  std::vector<DeferredWork*> deferred_running_;
 
   std::unique_ptr<PacketPool> pool_;          // lent to the code that runs on the loop
   std::unique_ptr<PacketPool> receive_pool_;  // receive_batch GRO-sized slots

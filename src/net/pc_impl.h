@@ -82,6 +82,7 @@ struct Track::Impl {
 
 struct PeerConnection::Impl : net::DatagramReceiver,
                               net::LoopStopListener,
+                              net::DeferredWork,
                               std::enable_shared_from_this<PeerConnection::Impl> {
   Impl(EventLoop& event_loop, const Configuration& configuration,
        std::unique_ptr<pc::PeerConnectionCore> pc_core);
@@ -97,9 +98,13 @@ struct PeerConnection::Impl : net::DatagramReceiver,
                   std::span<const uint8_t> datagram) override;
   void OnTimeout(Instant now) override;
   void OnLoopStopping() override;
+  void RunDeferred() override;
 
   // Loop thread: flush the core's transmits, dispatch its events, re-arm its deadline.
   void Drain();
+  // Drain at the end of this loop iteration (at once off the loop thread; folded into the
+  // running drain when called from a callback): sends accepted in one iteration share packets.
+  void RequestDrain();
   // The time to give the core: the loop's iteration time on the loop thread, the clock when the
   // loop is not running (Invoke ran inline); never earlier than what the core saw last.
   Instant Now();
@@ -125,6 +130,7 @@ struct PeerConnection::Impl : net::DatagramReceiver,
   std::atomic<bool> closed{false};
   bool draining = false;
   bool drain_again = false;
+  bool drain_deferred = false;
   Instant last_now{};
 
   // Snapshots for accessors on any thread.

@@ -74,6 +74,28 @@ void PeerConnection::Impl::OnTimeout(Instant now) {
   Drain();
 }
 
+void PeerConnection::Impl::RequestDrain() {
+  if (draining) {
+    drain_again = true;
+    return;
+  }
+  if (!core.IsLoopThread()) {
+    Drain();
+    return;
+  }
+  if (!drain_deferred) {
+    drain_deferred = true;
+    core.Defer(this);
+  }
+}
+
+void PeerConnection::Impl::RunDeferred() {
+  drain_deferred = false;
+  if (closed.load(std::memory_order_relaxed)) return;
+  auto self = shared_from_this();
+  Drain();
+}
+
 void PeerConnection::Impl::OnLoopStopping() {
   auto self = shared_from_this();
   CloseOnLoop();
@@ -294,6 +316,10 @@ void PeerConnection::Impl::DropCallbacks() {
 void PeerConnection::Impl::CloseOnLoop() {
   if (closed.exchange(true)) return;
   DropCallbacks();  // no PeerConnection callback after Close; channels/tracks get OnClose
+  if (drain_deferred) {
+    core.CancelDeferred(this);
+    drain_deferred = false;
+  }
   if (opened) {
     pc->Close(Now());
     Drain();  // delivers the channels' and tracks' OnClose (or the outer drain does)
@@ -335,7 +361,7 @@ Result<void> PeerConnection::Impl::SendChannelMessageOnLoop(DataChannel::Impl& c
   if (closed.load(std::memory_order_relaxed)) return Closed();
   auto r = pc->SendChannelMessage(Now(), channel.id, data, is_binary);
   channel.buffered_amount.store(pc->buffered_amount(channel.id), std::memory_order_relaxed);
-  Drain();
+  RequestDrain();
   return r;
 }
 
@@ -343,7 +369,7 @@ Result<void> PeerConnection::Impl::SendRtpOnLoop(Track::Impl& track,
                                                  std::span<const uint8_t> packet) {
   if (closed.load(std::memory_order_relaxed)) return Closed();
   auto r = pc->SendRtp(Now(), track.id, packet);
-  Drain();
+  RequestDrain();
   return r;
 }
 
