@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <string>
 #include <vector>
@@ -373,6 +375,76 @@ TEST(SctpTransport, GarbageInputNeverCrashes) {
   auto sid = pair.a().t->OpenChannel(pair.now(), {}).value();
   ASSERT_TRUE(pair.a().t->Send(pair.now(), sid, MessageType::kString, Bytes("alive")).ok());
   ASSERT_TRUE(pair.RunUntil([&] { return pair.z().messages.size() == 1; }, seconds(5)));
+}
+
+}  // namespace
+}  // namespace sluice::sctp
+
+namespace sluice::sctp {
+namespace {
+
+// Writes fuzz/corpus/sctp seeds (real packets of a live association, Z -> A, in the sctp
+// fuzzer's input format) when SLUICE_WRITE_SCTP_SEEDS names a directory; otherwise a no-op.
+TEST(SctpSeeds, WriteFuzzSeedsWhenAsked) {
+  const char* dir = std::getenv("SLUICE_WRITE_SCTP_SEEDS");
+  if (dir == nullptr) GTEST_SKIP() << "set SLUICE_WRITE_SCTP_SEEDS=dir to write seeds";
+  test::FakeClock clock;
+  auto a = SctpTransport::Create({}, true).value();
+  auto z = SctpTransport::Create({}, false).value();
+  std::vector<std::vector<uint8_t>> captured;
+  auto pump = [&] {
+    for (int r = 0; r < 100; ++r) {
+      bool progress = false;
+      while (auto p = a->PollTransmit()) { z->HandleReceive(clock.now(), *p); progress = true; }
+      while (auto p = z->PollTransmit()) {
+        captured.emplace_back(p->begin(), p->end());
+        a->HandleReceive(clock.now(), *p);
+        progress = true;
+      }
+      while (a->PollEvent()) progress = true;
+      while (z->PollEvent()) progress = true;
+      if (!progress) return;
+    }
+  };
+  ASSERT_TRUE(a->Start(clock.now()).ok());
+  ASSERT_TRUE(z->Start(clock.now()).ok());
+  pump();
+  auto sid = z->OpenChannel(clock.now(), {.label = "seed", .protocol = "p"}).value();
+  pump();
+  std::vector<uint8_t> big(5000, 0x42);
+  ASSERT_TRUE(z->Send(clock.now(), sid, MessageType::kString, Bytes("hello")).ok());
+  ASSERT_TRUE(z->Send(clock.now(), sid, MessageType::kBinary, big).ok());
+  ASSERT_TRUE(z->Send(clock.now(), sid, MessageType::kBinary, {}).ok());
+  auto u = z->OpenChannel(clock.now(), {.label = "pr", .ordered = false, .max_retransmits = 0}).value();
+  ASSERT_TRUE(z->Send(clock.now(), u, MessageType::kBinary, Bytes("unordered")).ok());
+  pump();
+  for (int i = 0; i < 40; ++i) {
+    clock.Advance(milliseconds(500));
+    a->HandleTimeout(clock.now());
+    z->HandleTimeout(clock.now());
+    pump();
+  }
+  ASSERT_TRUE(z->CloseChannel(clock.now(), sid).ok());
+  pump();
+  z->Close(clock.now());
+  pump();
+  auto write = [&](const std::string& name, const std::vector<std::vector<uint8_t>>& packets) {
+    std::vector<uint8_t> out;
+    for (auto& p : packets) {
+      out.push_back(0);
+      out.push_back(static_cast<uint8_t>(p.size() >> 8));
+      out.push_back(static_cast<uint8_t>(p.size()));
+      out.insert(out.end(), p.begin(), p.end());
+    }
+    FILE* f = std::fopen((std::string(dir) + "/" + name).c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(out.data(), 1, out.size(), f);
+    std::fclose(f);
+  };
+  for (size_t i = 0; i < captured.size() && i < 40; ++i) {
+    write("live_packet_" + std::to_string(i), {captured[i]});
+  }
+  write("live_all", captured);
 }
 
 }  // namespace
