@@ -14,7 +14,7 @@ ANSWERER_PID=""
 if [ "$MODE" = echo-peer ]; then
   start_echo_peer "$3"
   URL="$ECHO_PEER_URL/whip"
-  EXTRA=(--identical-payloads)
+  EXTRA=(--identical-payloads --check-feedback)
 else
   /usr/bin/python3 -c 'import aiortc' 2>/dev/null || skip "python3-aiortc not installed"
   /usr/bin/python3 "$HERE/aiortc/answerer.py" --port-file "$WORK/port" --lifetime 200 \

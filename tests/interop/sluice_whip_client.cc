@@ -2,14 +2,16 @@
 // (against tests/interop/aiortc/answerer.py, and against echo-peer itself).
 //
 //   sluice_whip_client --url http://127.0.0.1:P/whip [--messages 1000] [--bulk-bytes N]
-//                      [--no-media] [--identical-payloads] [--timeout 60]
+//                      [--no-media] [--identical-payloads] [--check-feedback] [--timeout 60]
 //
 // Offers one DataChannel and (unless --no-media) an Opus and a VP8 track fed with synthetic but
 // decodable RTP (Opus silence frames; a 64x64 VP8 key frame with a running picture id), then
 // checks: --messages binary messages echoed intact and in order, 10 text messages echoed as
 // text, --bulk-bytes in 16 KiB messages echoed byte-identical, echoed RTP arriving on both
-// tracks (--identical-payloads: every payload is one we sent, for forwarding echoes), and
-// DELETE -> 200. Prints one JSON line; exit 0 only if every check passed.
+// tracks (--identical-payloads: every payload is one we sent, for forwarding echoes),
+// --check-feedback: a PLI and a NACK we send about the echoed video come back to our own video
+// sender as a key-frame request and a NACK for the same sequence number (a forwarding echo maps
+// feedback back to its source), and DELETE -> 200. Prints one JSON line; exit 0 only if every check passed.
 #include <httplib.h>
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -65,6 +68,7 @@ struct Args {
   size_t bulk_bytes = 8 << 20;
   bool media = true;
   bool identical_payloads = false;
+  bool check_feedback = false;
   int min_packets = 10;
   int timeout_s = 60;
 };
@@ -77,6 +81,9 @@ struct Inbox {
   // Media.
   std::set<std::string> sent_payloads;
   int echoed[2] = {0, 0};  // audio, video
+  std::optional<uint16_t> first_echoed_video_seq;
+  int keyframe_requests = 0;
+  std::vector<uint16_t> nacked;
   int foreign = 0;
 
   template <class Pred>
@@ -183,6 +190,9 @@ void Run(const Args& args, Result& res) {
         if (end < header) return;
         std::lock_guard<std::mutex> lock(in.mu);
         in.echoed[k]++;
+        if (k == 1 && !in.first_echoed_video_seq) {
+          in.first_echoed_video_seq = static_cast<uint16_t>((packet[2] << 8) | packet[3]);
+        }
         if (args.identical_payloads &&
             !in.sent_payloads.count(std::string(packet.begin() + static_cast<long>(header),
                                                 packet.begin() + static_cast<long>(end)))) {
@@ -191,6 +201,16 @@ void Run(const Args& args, Result& res) {
         in.cv.notify_all();
       });
     }
+    tracks[1]->OnKeyFrameRequest([&in] {
+      std::lock_guard<std::mutex> lock(in.mu);
+      in.keyframe_requests++;
+      in.cv.notify_all();
+    });
+    tracks[1]->OnNack([&in](std::span<const uint16_t> seqs) {
+      std::lock_guard<std::mutex> lock(in.mu);
+      in.nacked.insert(in.nacked.end(), seqs.begin(), seqs.end());
+      in.cv.notify_all();
+    });
   }
 
   auto t0 = Clock::now();
@@ -381,6 +401,24 @@ void Run(const Args& args, Result& res) {
     res.Field("foreign_payloads", std::to_string(in.foreign));
     if (!got) res.Fail("fewer than " + std::to_string(args.min_packets) + " echoed RTP packets per kind in 15 s");
     if (in.foreign > 0) res.Fail(std::to_string(in.foreign) + " echoed payloads were never sent");
+    if (args.check_feedback && got) {
+      // PLI and NACK about the echoed video must come back to our video sender.
+      uint16_t seq = *in.first_echoed_video_seq;
+      lock.unlock();
+      auto pli = tracks[1]->RequestKeyFrame();
+      auto nack = tracks[1]->SendNack(std::span<const uint16_t>(&seq, 1));
+      lock.lock();
+      if (!pli.ok() || !nack.ok()) res.Fail("RequestKeyFrame/SendNack failed");
+      bool back = in.WaitFor(lock, 5, [&] {
+        return in.keyframe_requests > 0 &&
+               std::find(in.nacked.begin(), in.nacked.end(), seq) != in.nacked.end();
+      });
+      res.Field("keyframe_requests_received", std::to_string(in.keyframe_requests));
+      res.Field("nack_for_echoed_seq_received",
+                std::find(in.nacked.begin(), in.nacked.end(), seq) != in.nacked.end() ? "true"
+                                                                                        : "false");
+      if (!back) res.Fail("PLI/NACK about the echoed video did not come back to our sender in 5 s");
+    }
   }
   stop_media = true;
   if (media.joinable()) media.join();
@@ -407,6 +445,7 @@ int main(int argc, char** argv) {
     else if (a == "--bulk-bytes") args.bulk_bytes = std::stoul(value());
     else if (a == "--no-media") args.media = false;
     else if (a == "--identical-payloads") args.identical_payloads = true;
+    else if (a == "--check-feedback") args.check_feedback = true;
     else if (a == "--timeout") args.timeout_s = std::stoi(value());
     else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());

@@ -15,7 +15,7 @@ GO111MODULE=off GOFLAGS= GOPROXY=off GOPATH="/usr/share/gocode:$HERE" GOCACHE="$
   run_bounded 300 go build -o "$BUILD_DIR/whipclient" whipclient || fail "go build failed"
 start_echo_peer "$1"
 run_bounded 90 "$BUILD_DIR/whipclient" -url "$ECHO_PEER_URL/whip" -messages 1000 \
-  -bulk-bytes $((8 << 20)) -identical-payloads -timeout 80s >"$WORK/result.json"
+  -bulk-bytes $((8 << 20)) -identical-payloads -check-feedback -timeout 80s >"$WORK/result.json"
 status=$?
 cat "$WORK/result.json"
 log "echo-peer stats: $(echo_peer_stats)"

@@ -11,7 +11,10 @@
 //  2. text messages come back as text,
 //  3. -bulk-bytes in 16 KiB messages come back byte-identical (SHA-256 of the stream),
 //  4. echoed RTP arrives on both tracks (-identical-payloads: every echoed payload is one we sent),
-//  5. DELETE on the Location answers 200.
+//  5. -check-feedback: a PLI and a NACK that pion sends about the echoed video come back to pion's
+//     own video sender (a forwarding echo maps feedback to the stream's source, same sequence
+//     number),
+//  6. DELETE on the Location answers 200.
 //
 // Prints one JSON object on stdout; exit status 0 only if every check passed.
 package main
@@ -38,6 +41,7 @@ import (
 
 	"github.com/pion/ice/v2"
 	"github.com/pion/interceptor"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v3"
 )
@@ -69,6 +73,8 @@ type result struct {
 	AudioPacketsEchoed int      `json:"audio_packets_echoed"`
 	VideoPacketsEchoed int      `json:"video_packets_echoed"`
 	ForeignPayloads    int      `json:"foreign_payloads"`
+	PLIReceived        int      `json:"pli_received_by_sender"`
+	NackForEchoedSeq   bool     `json:"nack_for_echoed_seq_received"`
 	DeleteStatus       int      `json:"delete_status,omitempty"`
 	mu                 sync.Mutex
 }
@@ -97,6 +103,11 @@ type media struct {
 	gotAudio chan struct{}
 	gotVideo chan struct{}
 	once     [2]sync.Once
+	// Feedback checks (video).
+	echoedVideoSSRC uint32
+	firstVideoSeq   *uint16
+	plis            int
+	nacked          map[uint16]bool
 }
 
 func loopbackAPI() (*webrtc.API, error) {
@@ -124,13 +135,14 @@ func main() {
 	bulkBytes := flag.Int("bulk-bytes", 8<<20, "bytes in the bulk phase")
 	noMedia := flag.Bool("no-media", false, "DataChannel only")
 	identical := flag.Bool("identical-payloads", false, "every echoed RTP payload must be one we sent (a forwarding echo)")
+	feedback := flag.Bool("check-feedback", false, "PLI/NACK about the echoed video must reach our video sender")
 	minPackets := flag.Int("min-packets", 10, "echoed RTP packets wanted per kind")
 	timeout := flag.Duration("timeout", 60*time.Second, "overall limit")
 	flag.Parse()
 	res := &result{Peer: "pion/webrtc v3.1.56", Errors: []string{}}
 	done := make(chan struct{})
 	go func() {
-		run(res, *whipURL, *messages, *strs, *bulkBytes, *noMedia, *identical, *minPackets)
+		run(res, *whipURL, *messages, *strs, *bulkBytes, *noMedia, *identical, *feedback, *minPackets)
 		close(done)
 	}()
 	select {
@@ -165,7 +177,7 @@ func httpDo(method, u string, body []byte, ctype string) (int, http.Header, []by
 	return resp.StatusCode, resp.Header, b, err
 }
 
-func run(res *result, whipURL string, messages, strs, bulkBytes int, noMedia, identical bool, minPackets int) {
+func run(res *result, whipURL string, messages, strs, bulkBytes int, noMedia, identical, feedback bool, minPackets int) {
 	api, err := loopbackAPI()
 	if err != nil {
 		res.fail("api: %v", err)
@@ -191,7 +203,7 @@ func run(res *result, whipURL string, messages, strs, bulkBytes int, noMedia, id
 	dc.OnMessage(func(m webrtc.DataChannelMessage) { inbox <- m })
 
 	md := &media{sent: map[string]bool{}, echoed: map[webrtc.RTPCodecType]int{},
-		gotAudio: make(chan struct{}), gotVideo: make(chan struct{})}
+		gotAudio: make(chan struct{}), gotVideo: make(chan struct{}), nacked: map[uint16]bool{}}
 	var audio, video *webrtc.TrackLocalStaticRTP
 	if !noMedia {
 		audio, _ = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus}, "audio", "pion")
@@ -202,12 +214,35 @@ func run(res *result, whipURL string, messages, strs, bulkBytes int, noMedia, id
 				res.fail("AddTrack: %v", err)
 				return
 			}
-			go func() { // drain RTCP so the interceptors run
+			isVideo := t == video
+			go func() { // drain RTCP so the interceptors run; note feedback about our video
 				buf := make([]byte, 1500)
 				for {
-					if _, _, err := sender.Read(buf); err != nil {
+					n, _, err := sender.Read(buf)
+					if err != nil {
 						return
 					}
+					if !isVideo {
+						continue
+					}
+					pkts, err := rtcp.Unmarshal(buf[:n])
+					if err != nil {
+						continue
+					}
+					md.mu.Lock()
+					for _, p := range pkts {
+						switch p := p.(type) {
+						case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+							md.plis++
+						case *rtcp.TransportLayerNack:
+							for _, pair := range p.Nacks {
+								for _, seq := range pair.PacketList() {
+									md.nacked[seq] = true
+								}
+							}
+						}
+					}
+					md.mu.Unlock()
 				}
 			}()
 		}
@@ -224,6 +259,11 @@ func run(res *result, whipURL string, messages, strs, bulkBytes int, noMedia, id
 				}
 				md.echoed[t.Kind()]++
 				n := md.echoed[t.Kind()]
+				if t.Kind() == webrtc.RTPCodecTypeVideo && md.firstVideoSeq == nil {
+					seq := p.SequenceNumber
+					md.firstVideoSeq = &seq
+					md.echoedVideoSSRC = uint32(t.SSRC())
+				}
 				md.mu.Unlock()
 				if n >= minPackets {
 					idx := 0
@@ -368,6 +408,9 @@ func run(res *result, whipURL string, messages, strs, bulkBytes int, noMedia, id
 		if res.ForeignPayloads > 0 {
 			res.fail("%d echoed RTP payloads were never sent", res.ForeignPayloads)
 		}
+		if feedback {
+			checkFeedback(res, pc, md)
+		}
 	}
 
 	// 5. DELETE.
@@ -480,4 +523,36 @@ func sendMedia(res *result, md *media, audio, video *webrtc.TrackLocalStaticRTP,
 			}
 		}
 	}
+}
+
+// checkFeedback sends a PLI and a NACK about the echoed video and waits for both to reach our own
+// video sender: the echo must map feedback about the stream it forwards back to the source.
+func checkFeedback(res *result, pc *webrtc.PeerConnection, md *media) {
+	md.mu.Lock()
+	if md.firstVideoSeq == nil {
+		md.mu.Unlock()
+		res.fail("feedback: no echoed video to ask about")
+		return
+	}
+	seq, ssrc := *md.firstVideoSeq, md.echoedVideoSSRC
+	md.mu.Unlock()
+	err := pc.WriteRTCP([]rtcp.Packet{
+		&rtcp.PictureLossIndication{MediaSSRC: ssrc},
+		&rtcp.TransportLayerNack{MediaSSRC: ssrc, Nacks: []rtcp.NackPair{{PacketID: seq}}},
+	})
+	if err != nil {
+		res.fail("feedback: WriteRTCP: %v", err)
+		return
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		md.mu.Lock()
+		res.PLIReceived, res.NackForEchoedSeq = md.plis, md.nacked[seq]
+		md.mu.Unlock()
+		if res.PLIReceived > 0 && res.NackForEchoedSeq {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	res.fail("feedback: PLI received %d, NACK for seq %d received %v, within 5 s", res.PLIReceived, seq, res.NackForEchoedSeq)
 }
