@@ -26,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_echo_peer BINARY [extra args...]: sets ECHO_PEER_PID and ECHO_PEER_URL (http://...:P)
+# start_echo_peer BINARY [extra args...]: sets ECHO_PEER_PID and ECHO_PEER_URL (http://host:P)
 start_echo_peer() {
   local bin=$1
   shift
@@ -34,15 +34,15 @@ start_echo_peer() {
   "$bin" --port 0 --log-level "${ECHO_PEER_LOG_LEVEL:-info}" "$@" \
     >"$WORK/echo-peer.out" 2>"$WORK/echo-peer.log" &
   ECHO_PEER_PID=$!
-  local port=""
+  local url=""
   for _ in $(seq 100); do
-    port=$(sed -n 's|^echo-peer listening on http://[^ ]*:\([0-9]*\)/.*|\1|p' "$WORK/echo-peer.out")
-    [ -n "$port" ] && break
+    url=$(sed -n 's|^echo-peer listening on \(http://[^ ]*:[0-9]*\)/ .*|\1|p' "$WORK/echo-peer.out")
+    [ -n "$url" ] && break
     kill -0 "$ECHO_PEER_PID" 2>/dev/null || fail "echo-peer exited at start: $(cat "$WORK/echo-peer.log")"
     sleep 0.1
   done
-  [ -n "$port" ] || fail "echo-peer did not print its port within 10 s"
-  ECHO_PEER_URL="http://127.0.0.1:$port"
+  [ -n "$url" ] || fail "echo-peer did not print its URL within 10 s"
+  ECHO_PEER_URL=$url
   log "echo-peer PID $ECHO_PEER_PID on $ECHO_PEER_URL"
 }
 
