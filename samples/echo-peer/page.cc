@@ -9,7 +9,8 @@ const char kIndexHtml[] = R"html(<!doctype html>
 <title>sluice echo-peer</title>
 <style>
   body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
-  video { width: 320px; height: 240px; background: #111; margin-right: 1em; }
+  .videos { display: flex; gap: 1em; } figure { margin: 0; } figcaption { color: #666; }
+  video { width: 320px; height: 240px; background: #111; }
   table { border-collapse: collapse; margin-top: 1em; }
   td { padding: 2px 12px 2px 0; } td:nth-child(2) { font-variant-numeric: tabular-nums; }
   #state.connected { color: #080; } #state.failed, #state.error { color: #b00; }
@@ -18,7 +19,10 @@ const char kIndexHtml[] = R"html(<!doctype html>
 <p>This page sends your camera, microphone and a DataChannel to echo-peer over WHIP
 (<code>POST /whip</code>) and plays back what echo-peer sends back. State:
 <b id="state">idle</b> <button id="toggle">Connect</button></p>
-<div><video id="local" autoplay muted playsinline></video><video id="echo" autoplay playsinline></video></div>
+<div class="videos">
+  <figure><video id="local" autoplay muted playsinline></video><figcaption>sent: your camera</figcaption></figure>
+  <figure><video id="echo" autoplay playsinline></video><figcaption>received: echo-peer's echo</figcaption></figure>
+</div>
 <table>
   <tr><td>DataChannel messages sent / echoed</td><td id="msgs">0 / 0</td></tr>
   <tr><td>DataChannel echo RTT (last)</td><td id="rtt">-</td></tr>

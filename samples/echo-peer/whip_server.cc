@@ -71,6 +71,8 @@ void WhipServer::Route() {
   });
   http_.set_payload_max_length(options_.max_sdp_bytes);
   http_.set_read_timeout(options_.io_timeout_s, 0);
+  // Idle keep-alive connections hold a worker until this passes, and Stop() waits for them.
+  http_.set_keep_alive_timeout(2);
   http_.set_write_timeout(options_.io_timeout_s, 0);
   http_.set_default_headers({{"Access-Control-Allow-Origin", "*"},
                              {"Access-Control-Expose-Headers", "Location, Link"}});
