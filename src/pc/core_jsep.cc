@@ -561,6 +561,15 @@ Result<void> PeerConnectionCore::Impl::ApplyRemote(Instant now, SdpType type,
 
 void PeerConnectionCore::Impl::OnNegotiationComplete(Instant now) {
   MaybeStartDtls(now);
+  // A renegotiation that added m-lines after SRTP is up: those tracks are open at once.
+  for (auto& t : tracks) {
+    if (!srtp_out || t.info.open || t.info.rejected || t.info.mid.empty()) continue;
+    t.info.open = true;
+    Event e;
+    e.type = EventType::kTrackOpen;
+    e.track = t.info.id;
+    Emit(std::move(e));
+  }
   if (dtls_connected && want_data && !data_rejected && !sctp) StartSctp(now);
 }
 

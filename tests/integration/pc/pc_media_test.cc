@@ -216,3 +216,27 @@ TEST(PcMedia, ReportsFlowAndCarryLoss) {
 
 }  // namespace
 }  // namespace sluice::test
+
+namespace sluice::test {
+namespace {
+
+TEST(PcMedia, RenegotiationAddsAVideoTrackAfterConnect) {
+  PcPair pair;
+  ASSERT_TRUE(pair.a().AddTrack(MediaKind::kAudio, "s", "a"));
+  ASSERT_TRUE(pair.Connect());
+  ASSERT_TRUE(WaitOpen(pair));
+  const pc::TrackId video = pair.a().AddTrack(MediaKind::kVideo, "s", "v").value();
+  ASSERT_TRUE(pair.Negotiate());  // a second offer/answer round on the same transport
+  ASSERT_TRUE(pair.RunUntil([&] { return pair.log_z().remote_tracks.size() == 2; }, seconds(1)));
+  ASSERT_TRUE(pair.RunUntil([&] { return pair.a().track(video)->open; }, seconds(1)));
+  const pc::TrackId zv = pair.log_z().remote_tracks[1];
+  EXPECT_EQ(pair.z().track(zv)->kind, MediaKind::kVideo);
+  ASSERT_TRUE(pair.a().SendRtp(pair.now(), video, MakeRtp(96, 1, 1, 1, 100, 7)));
+  pair.RunFor(milliseconds(10));
+  ASSERT_EQ(pair.log_z().rtp.size(), 1u);
+  EXPECT_EQ(pair.log_z().rtp[0].track, zv);
+  EXPECT_EQ(pair.a().connection_state(), PeerConnectionState::kConnected);
+}
+
+}  // namespace
+}  // namespace sluice::test
