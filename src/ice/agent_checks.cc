@@ -90,11 +90,12 @@ std::optional<size_t> Agent::NextOrdinaryCheck() const {
 void Agent::RunChecks(Instant now) {
   if (!HasCheckWork()) return;
   // §7.3.1.4 triggered checks (a check that answers the peer's, a retry after a 487, and the
-  // controlling agent's USE-CANDIDATE check) go out at once, ahead of the paced list, as
-  // libwebrtc sends them: waiting up to Ta for the pacer would cost every connection at least
-  // one Ta (50 ms) on links whose round trip is a millisecond. Their number is bounded by the
-  // check list (one queue entry per pair) and each answers an authenticated request of the peer
-  // or a success of ours, so they cannot be driven faster than the peer's own paced checks.
+  // controlling agent's USE-CANDIDATE check) go out at once, ahead of the paced list: waiting
+  // up to Ta for the pacer would cost every connection at least one Ta (50 ms) on links whose
+  // round trip is a millisecond. Their number is bounded by the check list (one queue entry
+  // per pair), and each one answers an authenticated request of the peer, a 487 or a success
+  // of ours; a pair that succeeded triggers nothing more, so the exchange ends within a round
+  // trip or two of the first answer getting through.
   while (!triggered_.empty()) {
     Triggered t = triggered_.front();
     triggered_.pop_front();
