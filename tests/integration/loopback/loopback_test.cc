@@ -298,7 +298,9 @@ TEST(LoopbackTest, SetupTimeOver100Connects) {
               "(medians: ICE connected %.2f ms, DTLS connected %.2f ms)\n",
               sorted.size(), median, sorted[sorted.size() * 9 / 10], max, median_of(ice_ms),
               median_of(dtls_ms));
-  const double limit = kSanitized ? 100.0 : 10.0;  // ASan/UBSan builds are ~10x slower
+  // ASan/UBSan builds are ~10x slower: there the bound only catches retransmission stalls
+  // (DTLS 1 s, SCTP RTO), not speed.
+  const double limit = kSanitized ? 500.0 : 10.0;
   for (size_t i = 0; i < ms.size(); ++i) EXPECT_LE(ms[i], limit) << "connect " << i;
 }
 

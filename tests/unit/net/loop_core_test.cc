@@ -323,3 +323,79 @@ TEST(LoopCoreTest, ManySocketsAreServedFairly) {
 
 }  // namespace
 }  // namespace sluice::net
+
+namespace sluice::net {
+namespace {
+
+class CountingWork : public DeferredWork {
+ public:
+  void RunDeferred() override {
+    ++runs;
+    if (then) then();
+  }
+  int runs = 0;
+  std::function<void()> then;
+};
+
+TEST(LoopCoreDeferTest, DeferredWorkRunsOnceAtTheEndOfTheIterationBeforeTheFlush) {
+  auto core = std::move(LoopCore::Create({.packet_pool_slots = 8, .task_queue_capacity = 8})).value();
+  RecordingReceiver rx;
+  auto id = *core->OpenUdpSocket(test::Loopback4(), &rx);
+  test::PlainSocket peer(test::Loopback4());
+  CountingWork work, chained;
+  // The deferred work sends: its datagram leaves in the same iteration's flush.
+  work.then = [&] {
+    ASSERT_TRUE(core->SendTo(id, peer.local(), test::Pattern(10, 1)).ok());
+    core->Defer(&chained);  // queued from inside: runs in the same pass
+  };
+  core->Defer(&work);
+  const auto before = Clock::now();
+  core->RunOnce(std::chrono::seconds(5));  // does not sleep: work is pending
+  EXPECT_LT(Clock::now() - before, std::chrono::seconds(1));
+  EXPECT_EQ(work.runs, 1);
+  EXPECT_EQ(chained.runs, 1);
+  EXPECT_TRUE(peer.Receive(std::chrono::seconds(1)).has_value());
+  core->RunOnce(std::chrono::milliseconds(1));
+  EXPECT_EQ(work.runs, 1);
+  // Cancelled work never runs.
+  CountingWork cancelled;
+  core->Defer(&cancelled);
+  core->CancelDeferred(&cancelled);
+  core->RunOnce(std::chrono::milliseconds(1));
+  EXPECT_EQ(cancelled.runs, 0);
+}
+
+class StopRecorder : public LoopStopListener {
+ public:
+  void OnLoopStopping() override { ++stops; }
+  int stops = 0;
+};
+
+TEST(LoopCoreDeferTest, StopListenersAreToldOnceBeforeTheSocketsClose) {
+  auto core = std::move(LoopCore::Create({.packet_pool_slots = 8, .task_queue_capacity = 8})).value();
+  RecordingReceiver rx;
+  auto id = *core->OpenUdpSocket(test::Loopback4(), &rx);
+  StopRecorder a, b, removed;
+  bool open_when_told = false;
+  struct Checker : LoopStopListener {
+    std::function<void()> fn;
+    void OnLoopStopping() override { fn(); }
+  } checker;
+  checker.fn = [&] { open_when_told = core->IsOpen(id); };
+  core->AddStopListener(&a);
+  core->AddStopListener(&b);
+  core->AddStopListener(&removed);
+  core->AddStopListener(&checker);
+  core->RemoveStopListener(&removed);
+  core->CloseAll();
+  EXPECT_EQ(a.stops, 1);
+  EXPECT_EQ(b.stops, 1);
+  EXPECT_EQ(removed.stops, 0);
+  EXPECT_TRUE(open_when_told);
+  EXPECT_FALSE(core->IsOpen(id));
+  core->CloseAll();
+  EXPECT_EQ(a.stops, 1);
+}
+
+}  // namespace
+}  // namespace sluice::net
