@@ -512,6 +512,29 @@ TEST(IceAgentTest, SimulatedConnectTimeOnOneMillisecondLink) {
   }
 }
 
+// Several host candidates per side (two IPv4 interfaces and one IPv6 each: five pairs, with the
+// default Ta of 50 ms): the highest-priority pair is the first both agents check, so it
+// succeeds first, nothing better is pending and it is nominated at once.
+TEST(IceAgentTest, SimulatedConnectTimeWithSeveralCandidatesOnOneMillisecondLink) {
+  AgentConfig ca = TestConfig(Role::kControlling, 43);
+  AgentConfig cz = TestConfig(Role::kControlled, 44);
+  ca.ta = cz.ta = milliseconds(50);
+  IceHarness h(ca, cz, {.delay = milliseconds(1)});
+  h.AddHosts(h.a(), {kA1, V4(10, 0, 1, 1, 1001), V6("2001:db8::a", 1002)});
+  h.AddHosts(h.z(), {kZ1, V4(10, 0, 1, 2, 2001), V6("2001:db8::2", 2002)});
+  h.Connect();
+  Instant start = h.now();
+  ASSERT_TRUE(h.RunUntilConnected(seconds(1)));
+  auto a = *h.a().first_state_at(ConnectionState::kConnected) - start;
+  auto z = *h.z().first_state_at(ConnectionState::kConnected) - start;
+  std::printf("[ connect ] 3 hosts a side, 1 ms one-way: controlling %.1f ms, controlled %.1f ms\n",
+              std::chrono::duration<double, std::milli>(a).count(),
+              std::chrono::duration<double, std::milli>(z).count());
+  EXPECT_TRUE(h.a().agent.selected_pair()->local_base.family() == AddressFamily::kIpv6);
+  EXPECT_LE(z, milliseconds(3));
+  EXPECT_LE(a, milliseconds(4));
+}
+
 TEST(IceAgentTest, BadFingerprintUnknownUsernameAndBadIntegrityAreCountedDrops) {
   IceHarness h(TestConfig(Role::kControlling, 43), TestConfig(Role::kControlled, 44));
   h.AddHosts(h.a(), {kA1});
