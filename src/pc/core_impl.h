@@ -3,7 +3,7 @@
 // core_media.cc: RTP/RTCP; core_data.cc: DataChannels). Internal to src/pc.
 #pragma once
 
-#include <deque>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +55,36 @@ struct ChannelState {
   ChannelInfo info;
   size_t low_threshold = 0;
   bool opened_in_sctp = false;  // OpenChannel was called (ours) / came from SCTP (theirs)
+};
+
+// A FIFO on a vector that keeps its capacity, so that once warm, push and pop never allocate
+// (std::deque allocates a block every few elements of these sizes). Compacts when the consumed
+// front is over half of it, so a queue that is never fully drained stays bounded.
+template <typename T>
+class Fifo {
+ public:
+  bool empty() const { return head_ == items_.size(); }
+  size_t size() const { return items_.size() - head_; }
+  void push_back(T&& v) { items_.push_back(std::move(v)); }
+  T& front() { return items_[head_]; }
+  void pop_front() {
+    items_[head_] = T();
+    if (++head_ == items_.size()) {
+      items_.clear();
+      head_ = 0;
+    } else if (head_ >= 64 && head_ * 2 >= items_.size()) {
+      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+  }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+  }
+
+ private:
+  std::vector<T> items_;
+  size_t head_ = 0;
 };
 
 // One event waiting in the queue and the storage its spans point into.
@@ -191,7 +221,7 @@ struct PeerConnectionCore::Impl {
   std::unique_ptr<SrtpSession> srtp_in;
   std::string srtp_cipher;
   std::unique_ptr<PacketPool> pool;
-  std::deque<PacketBuffer> media_out;
+  Fifo<PacketBuffer> media_out;
   PacketBuffer current_tx;
   std::optional<Instant> next_report_at;
   Instant started_at{};
@@ -202,7 +232,7 @@ struct PeerConnectionCore::Impl {
   bool sctp_connected = false;
 
   // Events.
-  std::deque<QueuedEvent> events;
+  Fifo<QueuedEvent> events;
   QueuedEvent current_event;
   bool closed = false;
 
