@@ -174,6 +174,11 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
         usrsctp_setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0) {
       return MakeError(ErrorCode::kInternal, "sctp: socket buffer size refused by usrsctp");
     }
+    // Whole messages up to local_max_message_size in one read: usrsctp starts partial delivery
+    // only past this point, so pieces of different messages never interleave in our reads
+    // (with or without I-DATA); only an over-size message is read in pieces (and dropped).
+    uint32_t pd_point = static_cast<uint32_t>(std::min<size_t>(config.local_max_message_size, 0x7fffffff));
+    usrsctp_setsockopt(sock, IPPROTO_SCTP, SCTP_PARTIAL_DELIVERY_POINT, &pd_point, sizeof(pd_point));
     if (config.enable_interleaving) {
       // RFC 8260 I-DATA needs fragment interleave level 2 in usrsctp.
       int level = 2;

@@ -360,6 +360,27 @@ TEST(SctpTransport, VanishedPeerEndsTheAssociationWithAReason) {
   EXPECT_NE(std::string(pair.z().close_error.message), "");
 }
 
+TEST(SctpTransport, InterleavingKeepsLargeMessagesOnTwoStreamsWhole) {
+  SctpConfig c;
+  c.enable_interleaving = true;
+  auto probe = SctpTransport::Create(c, true);
+  if (!probe.ok()) GTEST_SKIP() << probe.error().message;
+  probe.value().reset();
+  DirectPair pair(c, c);
+  ASSERT_TRUE(pair.Connect());
+  auto s1 = pair.a().t->OpenChannel(pair.now(), {.label = "one"}).value();
+  auto s2 = pair.a().t->OpenChannel(pair.now(), {.label = "two"}).value();
+  std::vector<uint8_t> m1(60000), m2(50000);
+  for (size_t i = 0; i < m1.size(); ++i) m1[i] = static_cast<uint8_t>(i);
+  for (size_t i = 0; i < m2.size(); ++i) m2[i] = static_cast<uint8_t>(i * 3 + 1);
+  for (int k = 0; k < 4; ++k) {
+    ASSERT_TRUE(pair.a().t->Send(pair.now(), s1, MessageType::kBinary, m1).ok());
+    ASSERT_TRUE(pair.a().t->Send(pair.now(), s2, MessageType::kBinary, m2).ok());
+  }
+  ASSERT_TRUE(pair.RunUntil([&] { return pair.z().messages.size() == 8; }, seconds(10)));
+  for (auto& m : pair.z().messages) EXPECT_EQ(m.data, m.stream_id == s1 ? m1 : m2);
+}
+
 TEST(SctpTransport, GarbageInputNeverCrashes) {
   DirectPair pair;
   ASSERT_TRUE(pair.Connect());
