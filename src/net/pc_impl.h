@@ -35,6 +35,16 @@
 
 namespace sluice {
 
+namespace net {
+// src/sctp runs one process-wide usrsctp instance whose rule is "one thread for every
+// transport of the process" (its timers may run any association's output). Several EventLoops
+// may each run PeerConnections, so every call into a pc::PeerConnectionCore holds this lock:
+// uncontended (tens of ns) with one loop, and never held while a user callback runs (a callback
+// may Invoke on another loop without deadlock).
+std::recursive_mutex& CoreMutex();
+using CoreLock = std::lock_guard<std::recursive_mutex>;
+}  // namespace net
+
 struct DataChannel::Impl {
   std::weak_ptr<PeerConnection::Impl> pc;
   pc::ChannelId id = 0;
@@ -86,7 +96,7 @@ struct PeerConnection::Impl : net::DatagramReceiver,
                               std::enable_shared_from_this<PeerConnection::Impl> {
   Impl(EventLoop& event_loop, const Configuration& configuration,
        std::unique_ptr<pc::PeerConnectionCore> pc_core);
-  virtual ~Impl() = default;
+  virtual ~Impl();
 
   // Loop thread: binds the sockets, gives their addresses to the core, registers with the loop.
   Result<void> Open();
@@ -116,6 +126,10 @@ struct PeerConnection::Impl : net::DatagramReceiver,
                                         bool is_binary);
   Result<void> SendRtpOnLoop(Track::Impl& track, std::span<const uint8_t> packet);
   std::shared_ptr<Track> TrackObject(pc::TrackId id);
+  // Core queries under CoreMutex.
+  std::optional<pc::ChannelInfo> ChannelInfo(pc::ChannelId id);
+  std::optional<pc::TrackInfo> TrackInfo(pc::TrackId id);
+  void SnapshotLocalDescription();
 
   EventLoop& loop;
   net::LoopCore& core;

@@ -14,11 +14,23 @@ Error Closed() {
 }
 }  // namespace
 
+namespace net {
+std::recursive_mutex& CoreMutex() {
+  static std::recursive_mutex mutex;
+  return mutex;
+}
+}  // namespace net
+
 // ---- Impl: loop-thread glue ----------------------------------------------------------------------
 
 PeerConnection::Impl::Impl(EventLoop& event_loop, const Configuration& configuration,
                            std::unique_ptr<pc::PeerConnectionCore> pc_core)
     : loop(event_loop), core(event_loop.core()), config(configuration), pc(std::move(pc_core)) {}
+
+PeerConnection::Impl::~Impl() {
+  net::CoreLock lock(net::CoreMutex());  // the core's SCTP transport closes its usrsctp socket
+  pc.reset();
+}
 
 Result<void> PeerConnection::Impl::Open() {
   auto addresses = net::HostAddresses(config);
@@ -36,7 +48,12 @@ Result<void> PeerConnection::Impl::Open() {
     }
     const StunAddress local = core.local_address(*id);
     sockets.push_back({*id, local});
-    if (auto r = pc->AddHostCandidate(local); !r.ok()) {
+    Result<void> added = Ok();
+    {
+      net::CoreLock lock(net::CoreMutex());
+      added = pc->AddHostCandidate(local);
+    }
+    if (auto r = added; !r.ok()) {
       for (const auto& s : sockets) core.CloseSocket(s.id);
       sockets.clear();
       return r.error();
@@ -62,7 +79,10 @@ void PeerConnection::Impl::OnDatagram(Instant now, const StunAddress& local,
   if (closed.load(std::memory_order_relaxed)) return;
   auto self = shared_from_this();  // a callback may drop the last user reference
   if (now > last_now) last_now = now;
-  pc->HandleReceive(last_now, local, remote, datagram);
+  {
+    net::CoreLock lock(net::CoreMutex());
+    pc->HandleReceive(last_now, local, remote, datagram);
+  }
   Drain();
 }
 
@@ -70,7 +90,10 @@ void PeerConnection::Impl::OnTimeout(Instant now) {
   if (closed.load(std::memory_order_relaxed)) return;
   auto self = shared_from_this();
   if (now > last_now) last_now = now;
-  pc->HandleTimeout(last_now);
+  {
+    net::CoreLock lock(net::CoreMutex());
+    pc->HandleTimeout(last_now);
+  }
   Drain();
 }
 
@@ -102,6 +125,7 @@ void PeerConnection::Impl::OnLoopStopping() {
 }
 
 size_t PeerConnection::Impl::FlushTransmits() {
+  net::CoreLock lock(net::CoreMutex());
   size_t sent = 0;
   while (auto t = pc->PollTransmit()) {
     ++sent;
@@ -129,9 +153,15 @@ void PeerConnection::Impl::Drain() {
   for (;;) {
     drain_again = false;
     size_t activity = FlushTransmits();
-    while (auto e = pc->PollEvent()) {
+    for (;;) {
+      std::optional<pc::Event> e;
+      {
+        net::CoreLock lock(net::CoreMutex());
+        e = pc->PollEvent();
+      }
+      if (!e) break;
       ++activity;
-      Dispatch(*e);
+      Dispatch(*e);  // unlocked: user callbacks
       FlushTransmits();
     }
     if (activity == 0 && !drain_again) break;
@@ -142,26 +172,41 @@ void PeerConnection::Impl::Drain() {
     core.ForgetReceiver(this);
     return;
   }
-  core.SetDeadline(this, pc->PollTimeout());
+  std::optional<Instant> deadline;
+  {
+    net::CoreLock lock(net::CoreMutex());
+    deadline = pc->PollTimeout();
+  }
+  core.SetDeadline(this, deadline);
+}
+
+std::optional<pc::ChannelInfo> PeerConnection::Impl::ChannelInfo(pc::ChannelId id) {
+  net::CoreLock lock(net::CoreMutex());
+  return pc->channel(id);
+}
+
+std::optional<pc::TrackInfo> PeerConnection::Impl::TrackInfo(pc::TrackId id) {
+  net::CoreLock lock(net::CoreMutex());
+  return pc->track(id);
+}
+
+void PeerConnection::Impl::SnapshotLocalDescription() {
+  net::CoreLock lock(net::CoreMutex());
+  std::lock_guard<std::mutex> snapshot(snapshot_mu);
+  local_description = pc->local_description();
 }
 
 void PeerConnection::Impl::Dispatch(const pc::Event& e) {
   const bool is_closed = closed.load(std::memory_order_relaxed);
   switch (e.type) {
     case pc::EventType::kLocalCandidate: {
-      {
-        std::lock_guard<std::mutex> lock(snapshot_mu);
-        local_description = pc->local_description();
-      }
+      SnapshotLocalDescription();
       on_local_candidate.Call(e.candidate);
       break;
     }
     case pc::EventType::kIceGatheringStateChange: {
       gathering_state = e.gathering_state;
-      {
-        std::lock_guard<std::mutex> lock(snapshot_mu);
-        local_description = pc->local_description();
-      }
+      SnapshotLocalDescription();
       on_gathering_state.Call(e.gathering_state);
       break;
     }
@@ -179,7 +224,7 @@ void PeerConnection::Impl::Dispatch(const pc::Event& e) {
       break;
     case pc::EventType::kDataChannel: {
       if (is_closed) break;
-      auto info = pc->channel(e.channel);
+      auto info = ChannelInfo(e.channel);
       if (!info) break;
       auto ch = std::make_shared<DataChannel::Impl>();
       ch->pc = weak_from_this();
@@ -198,7 +243,7 @@ void PeerConnection::Impl::Dispatch(const pc::Event& e) {
     case pc::EventType::kChannelOpen: {
       auto it = channels.find(e.channel);
       if (it == channels.end()) break;
-      if (auto info = pc->channel(e.channel)) it->second->Refresh(*info);
+      if (auto info = ChannelInfo(e.channel)) it->second->Refresh(*info);
       it->second->state = DataChannelState::kOpen;
       it->second->on_open.Call();
       break;
@@ -212,7 +257,10 @@ void PeerConnection::Impl::Dispatch(const pc::Event& e) {
     case pc::EventType::kChannelBufferedAmountLow: {
       auto it = channels.find(e.channel);
       if (it == channels.end()) break;
-      it->second->buffered_amount = pc->buffered_amount(e.channel);
+      {
+        net::CoreLock lock(net::CoreMutex());
+        it->second->buffered_amount = pc->buffered_amount(e.channel);
+      }
       it->second->on_buffered_amount_low.Call();
       break;
     }
@@ -228,7 +276,7 @@ void PeerConnection::Impl::Dispatch(const pc::Event& e) {
     }
     case pc::EventType::kTrack: {
       if (is_closed) break;
-      auto info = pc->track(e.track);
+      auto info = TrackInfo(e.track);
       if (!info) break;
       auto t = std::make_shared<Track::Impl>();
       t->pc = weak_from_this();
@@ -243,7 +291,7 @@ void PeerConnection::Impl::Dispatch(const pc::Event& e) {
     case pc::EventType::kTrackOpen: {
       auto it = tracks.find(e.track);
       if (it == tracks.end()) break;
-      if (auto info = pc->track(e.track)) it->second.impl->Refresh(*info);
+      if (auto info = TrackInfo(e.track)) it->second.impl->Refresh(*info);
       it->second.impl->on_open.Call();
       break;
     }
@@ -254,7 +302,7 @@ void PeerConnection::Impl::Dispatch(const pc::Event& e) {
       Track::Impl& t = *it->second.impl;
       if (!t.remote_ssrc_seen) {
         t.remote_ssrc_seen = true;
-        if (auto info = pc->track(e.track)) t.Refresh(*info);
+        if (auto info = TrackInfo(e.track)) t.Refresh(*info);
       }
       t.on_rtp.Call(e.data);
       break;
@@ -274,7 +322,7 @@ void PeerConnection::Impl::Dispatch(const pc::Event& e) {
       if (it == tracks.end()) break;
       auto t = it->second.impl;
       tracks.erase(it);
-      if (auto info = pc->track(e.track)) t->Refresh(*info);
+      if (auto info = TrackInfo(e.track)) t->Refresh(*info);
       t->open = false;
       t->on_close.Call();
       t->DropCallbacks();
@@ -287,6 +335,7 @@ void PeerConnection::Impl::Dispatch(const pc::Event& e) {
 }
 
 void PeerConnection::Impl::RefreshSnapshots() {
+  net::CoreLock core_lock(net::CoreMutex());
   {
     std::lock_guard<std::mutex> lock(snapshot_mu);
     local_description = pc->local_description();
@@ -321,7 +370,10 @@ void PeerConnection::Impl::CloseOnLoop() {
     drain_deferred = false;
   }
   if (opened) {
-    pc->Close(Now());
+    {
+      net::CoreLock lock(net::CoreMutex());
+      pc->Close(Now());
+    }
     Drain();  // delivers the channels' and tracks' OnClose (or the outer drain does)
     core.Flush();  // DTLS close_notify and SCTP ABORT leave before the sockets close
     for (const auto& s : sockets) core.CloseSocket(s.id);
@@ -359,8 +411,12 @@ Result<void> PeerConnection::Impl::SendChannelMessageOnLoop(DataChannel::Impl& c
                                                             std::span<const uint8_t> data,
                                                             bool is_binary) {
   if (closed.load(std::memory_order_relaxed)) return Closed();
-  auto r = pc->SendChannelMessage(Now(), channel.id, data, is_binary);
-  channel.buffered_amount.store(pc->buffered_amount(channel.id), std::memory_order_relaxed);
+  Result<void> r = Ok();
+  {
+    net::CoreLock lock(net::CoreMutex());
+    r = pc->SendChannelMessage(Now(), channel.id, data, is_binary);
+    channel.buffered_amount.store(pc->buffered_amount(channel.id), std::memory_order_relaxed);
+  }
   RequestDrain();
   return r;
 }
@@ -368,7 +424,11 @@ Result<void> PeerConnection::Impl::SendChannelMessageOnLoop(DataChannel::Impl& c
 Result<void> PeerConnection::Impl::SendRtpOnLoop(Track::Impl& track,
                                                  std::span<const uint8_t> packet) {
   if (closed.load(std::memory_order_relaxed)) return Closed();
-  auto r = pc->SendRtp(Now(), track.id, packet);
+  Result<void> r = Ok();
+  {
+    net::CoreLock lock(net::CoreMutex());
+    r = pc->SendRtp(Now(), track.id, packet);
+  }
   RequestDrain();
   return r;
 }
@@ -411,6 +471,7 @@ PeerConnection::~PeerConnection() { Close(); }
 Result<SessionDescription> PeerConnection::CreateOffer() {
   return impl_->loop.Invoke([&]() -> Result<SessionDescription> {
     if (impl_->closed) return Closed();
+    net::CoreLock lock(net::CoreMutex());
     return impl_->pc->CreateOffer();
   });
 }
@@ -418,6 +479,7 @@ Result<SessionDescription> PeerConnection::CreateOffer() {
 Result<SessionDescription> PeerConnection::CreateAnswer() {
   return impl_->loop.Invoke([&]() -> Result<SessionDescription> {
     if (impl_->closed) return Closed();
+    net::CoreLock lock(net::CoreMutex());
     return impl_->pc->CreateAnswer();
   });
 }
@@ -425,7 +487,11 @@ Result<SessionDescription> PeerConnection::CreateAnswer() {
 Result<void> PeerConnection::SetLocalDescription(const SessionDescription& description) {
   return impl_->loop.Invoke([&]() -> Result<void> {
     if (impl_->closed) return Closed();
-    auto r = impl_->pc->SetLocalDescription(impl_->Now(), description);
+    Result<void> r = Ok();
+    {
+      net::CoreLock lock(net::CoreMutex());
+      r = impl_->pc->SetLocalDescription(impl_->Now(), description);
+    }
     impl_->RefreshSnapshots();
     impl_->Drain();
     return r;
@@ -435,7 +501,11 @@ Result<void> PeerConnection::SetLocalDescription(const SessionDescription& descr
 Result<void> PeerConnection::SetLocalDescription() {
   return impl_->loop.Invoke([&]() -> Result<void> {
     if (impl_->closed) return Closed();
-    auto r = impl_->pc->SetLocalDescription(impl_->Now());
+    Result<void> r = Ok();
+    {
+      net::CoreLock lock(net::CoreMutex());
+      r = impl_->pc->SetLocalDescription(impl_->Now());
+    }
     impl_->RefreshSnapshots();
     impl_->Drain();
     return r;
@@ -445,7 +515,11 @@ Result<void> PeerConnection::SetLocalDescription() {
 Result<void> PeerConnection::SetRemoteDescription(const SessionDescription& description) {
   return impl_->loop.Invoke([&]() -> Result<void> {
     if (impl_->closed) return Closed();
-    auto r = impl_->pc->SetRemoteDescription(impl_->Now(), description);
+    Result<void> r = Ok();
+    {
+      net::CoreLock lock(net::CoreMutex());
+      r = impl_->pc->SetRemoteDescription(impl_->Now(), description);
+    }
     impl_->RefreshSnapshots();
     impl_->Drain();
     impl_->RefreshSnapshots();  // tracks created by the description have their mids now
@@ -456,7 +530,11 @@ Result<void> PeerConnection::SetRemoteDescription(const SessionDescription& desc
 Result<void> PeerConnection::AddIceCandidate(const IceCandidateInit& candidate) {
   return impl_->loop.Invoke([&]() -> Result<void> {
     if (impl_->closed) return Closed();
-    auto r = impl_->pc->AddIceCandidate(impl_->Now(), candidate);
+    Result<void> r = Ok();
+    {
+      net::CoreLock lock(net::CoreMutex());
+      r = impl_->pc->AddIceCandidate(impl_->Now(), candidate);
+    }
     impl_->Drain();
     return r;
   });
@@ -515,9 +593,13 @@ Result<std::shared_ptr<DataChannel>> PeerConnection::CreateDataChannel(
     std::string_view label, const DataChannelInit& init) {
   return impl_->loop.Invoke([&]() -> Result<std::shared_ptr<DataChannel>> {
     if (impl_->closed) return Closed();
-    auto id = impl_->pc->CreateDataChannel(impl_->Now(), label, init);
+    Result<pc::ChannelId> id = MakeError(ErrorCode::kInternal, "unset");
+    {
+      net::CoreLock lock(net::CoreMutex());
+      id = impl_->pc->CreateDataChannel(impl_->Now(), label, init);
+    }
     if (!id.ok()) return id.error();
-    auto info = impl_->pc->channel(*id);
+    auto info = impl_->ChannelInfo(*id);
     auto ch = std::make_shared<DataChannel::Impl>();
     ch->pc = impl_;
     ch->id = *id;
@@ -539,9 +621,13 @@ Result<std::shared_ptr<Track>> PeerConnection::AddTrack(MediaKind kind,
                                                         std::string_view track_id) {
   return impl_->loop.Invoke([&]() -> Result<std::shared_ptr<Track>> {
     if (impl_->closed) return Closed();
-    auto id = impl_->pc->AddTrack(kind, stream_id, track_id);
+    Result<pc::TrackId> id = MakeError(ErrorCode::kInternal, "unset");
+    {
+      net::CoreLock lock(net::CoreMutex());
+      id = impl_->pc->AddTrack(kind, stream_id, track_id);
+    }
     if (!id.ok()) return id.error();
-    auto info = impl_->pc->track(*id);
+    auto info = impl_->TrackInfo(*id);
     if (impl_->tracks.find(*id) == impl_->tracks.end()) {
       auto t = std::make_shared<Track::Impl>();
       t->pc = impl_;
@@ -556,7 +642,10 @@ Result<std::shared_ptr<Track>> PeerConnection::AddTrack(MediaKind kind,
 }
 
 StatsReport PeerConnection::GetStats() const {
-  return impl_->loop.Invoke([&] { return impl_->pc->GetStats(impl_->Now()); });
+  return impl_->loop.Invoke([&] {
+    net::CoreLock lock(net::CoreMutex());
+    return impl_->pc->GetStats(impl_->Now());
+  });
 }
 
 void PeerConnection::Close() {

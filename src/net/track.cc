@@ -91,7 +91,11 @@ Result<void> Track::RequestKeyFrame() {
   if (!pc) return MakeError(ErrorCode::kInvalidState, "the Track's PeerConnection is closed");
   return pc->loop.Invoke([&]() -> Result<void> {
     if (pc->closed) return MakeError(ErrorCode::kInvalidState, "the PeerConnection is closed");
-    auto r = pc->pc->RequestKeyFrame(pc->Now(), impl_->id);
+    Result<void> r = Ok();
+    {
+      net::CoreLock lock(net::CoreMutex());
+      r = pc->pc->RequestKeyFrame(pc->Now(), impl_->id);
+    }
     pc->Drain();
     return r;
   });
@@ -102,7 +106,11 @@ Result<void> Track::SendNack(std::span<const uint16_t> sequence_numbers) {
   if (!pc) return MakeError(ErrorCode::kInvalidState, "the Track's PeerConnection is closed");
   return pc->loop.Invoke([&]() -> Result<void> {
     if (pc->closed) return MakeError(ErrorCode::kInvalidState, "the PeerConnection is closed");
-    auto r = pc->pc->SendNack(pc->Now(), impl_->id, sequence_numbers);
+    Result<void> r = Ok();
+    {
+      net::CoreLock lock(net::CoreMutex());
+      r = pc->pc->SendNack(pc->Now(), impl_->id, sequence_numbers);
+    }
     pc->Drain();
     return r;
   });
