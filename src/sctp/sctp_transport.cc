@@ -369,7 +369,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     if (ch.state == ChannelState::kClosing || closed) {
       return MakeError(ErrorCode::kInvalidState, "sctp: channel is closing or closed");
     }
-    if (config.remote_max_message_size != 0 && data.size() > config.remote_max_message_size) {
+    if (data.size() > config.remote_max_message_size) {
       return MakeError(ErrorCode::kInvalidArgument,
                        "sctp: message larger than the peer's max-message-size");
     }
@@ -876,16 +876,20 @@ Result<std::unique_ptr<SctpTransport>> SctpTransport::Create(const SctpConfig& c
     return MakeError(ErrorCode::kInvalidArgument,
                      "sctp: local_max_message_size must be 1..1 GiB");
   }
-  if (config.remote_max_message_size != 0 &&
-      config.remote_max_message_size > config.socket_send_buffer) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "sctp: socket_send_buffer must hold a remote_max_message_size message");
+  if (config.socket_send_buffer < 64 * 1024 || config.socket_receive_buffer < 64 * 1024) {
+    return MakeError(ErrorCode::kInvalidArgument, "sctp: socket buffers must be >= 64 KiB");
   }
   if (config.max_pending_transmit == 0) {
     return MakeError(ErrorCode::kInvalidArgument, "sctp: max_pending_transmit must be > 0");
   }
   auto impl = std::make_unique<Impl>();
   impl->config = config;
+  // RFC 8841 §6: 0 means the peer takes any size; Firefox advertises ~1 GiB. Without explicit
+  // EOR usrsctp needs a whole message in its send buffer, so that bounds what we send.
+  if (impl->config.remote_max_message_size == 0 ||
+      impl->config.remote_max_message_size > config.socket_send_buffer) {
+    impl->config.remote_max_message_size = config.socket_send_buffer;
+  }
   impl->is_dtls_client = is_dtls_client;
   if (auto r = impl->Open(); !r) return r.error();
   return std::unique_ptr<SctpTransport>(new SctpTransport(std::move(impl)));

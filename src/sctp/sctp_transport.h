@@ -8,24 +8,35 @@
 //   while (auto e = sctp->PollEvent()) ...              // kConnected, kChannelOpen, kMessage ...
 //   deadline = sctp->PollTimeout();  ...  sctp->HandleTimeout(now);
 //
+// Drain order: PollEvent may produce packets (a DCEP ACK, a window update, a stream reset), so
+// after polling events drain PollTransmit again (loop until both are empty). Messages are read
+// from usrsctp only inside PollEvent: a caller that stops polling stops the reads, usrsctp's
+// receive window closes and the peer's sender is pushed back (bounded memory on both ends).
+//
 // usrsctp is process-global. The first Create() calls usrsctp_init_nothreads() (no timer thread,
-// no raw sockets: AF_CONN only), the last transport destroyed calls usrsctp_finish(); a
-// refcount guards both. usrsctp has ONE timer wheel for the whole process, advanced by
-// usrsctp_handle_timers(elapsed_ms). Each transport reports the `now` it is given; the shared
-// wheel is advanced only by the difference between the largest `now` seen so far (by any
-// transport) and the time it was last advanced, in whole milliseconds (the remainder carries).
+// no raw sockets: AF_CONN only); usrsctp is never finished (usrsctp_finish() fails while closed
+// sockets wait for their kill timers, and re-initialising is fragile), a refcount tracks users.
+// usrsctp has ONE timer wheel for the whole process, advanced by usrsctp_handle_timers(ms).
+// Each transport reports the `now` it is given; the shared wheel is advanced only by the
+// difference between the largest `now` seen so far (by any transport) and the time it was last
+// advanced, in whole milliseconds (the remainder carries). usrsctp's own wall-clock reads
+// (gettimeofday: RTT samples, the T3 "outstanding for an RTO" check, PR-SCTP lifetimes) are
+// redirected to that same largest `now` (src/sctp/CMakeLists.txt links a private copy of
+// libusrsctp.a with the symbol renamed), so simulated time works and real time is consistent.
 // Consequences: transports in one process must share one clock (real steady_clock in src/net,
 // or one simulated clock in tests: two transports stepped with the same simulated `now` see
 // their timers fire once, not twice); a transport handed an older `now` than another one does
-// not move time backwards. PollTimeout() reports the next multiple of usrsctp's 10 ms tick
-// while the association has anything in flight or pending (usrsctp offers no "next deadline"
-// query), and nothing once the association is idle-closed.
+// not move time backwards. When the last transport is destroyed the clock base is forgotten,
+// so the next test may start its simulated clock anywhere. PollTimeout() reports the next 10 ms
+// tick of usrsctp's wheel while the association is setting up, has data queued or has seen
+// traffic in the last 2 s, a 250 ms tick when idle (usrsctp offers no "next deadline" query).
 //
 // Nothing of usrsctp is visible outside src/sctp/*.cc: this header includes only sluice headers
 // and the standard library.
 //
-// Thread rules: not thread-safe; one thread calls every method of every transport in the process
-// (usrsctp's global state is touched from each call). Nothing calls back into the caller.
+// Thread rules: not thread-safe; ONE thread calls every method of EVERY transport in the process:
+// a timer advanced by one transport may emit another transport's retransmissions into that
+// transport's queue. Nothing calls back into the caller.
 #pragma once
 
 #include <cstddef>
@@ -62,18 +73,16 @@ struct SctpConfig {
   bool batch_small_messages = true;                // chunk batching on the send side
   size_t mtu = 1200;                               // largest SCTP packet (one DTLS record)
   // Additions (defaults keep the contract's behaviour):
-  // Events (messages) held for PollEvent; when full, the transport stops pulling from usrsctp,
-  // whose receive window then closes and pushes back on the peer (never a silent drop).
-  size_t max_pending_events = 4096;
-  // Bytes of received messages held for PollEvent (bounds a stalled reader's memory).
-  size_t max_pending_receive_bytes = 4 * 1024 * 1024;
   // Packets waiting for PollTransmit (copied out of usrsctp); when full, usrsctp's output is
   // dropped and counted, and SCTP retransmits it.
   size_t max_pending_transmit = 4096;
-  // usrsctp socket buffers (sized for ~1 Gbps at sub-millisecond RTT back to back).
+  // usrsctp socket buffers: the send buffer must hold a remote_max_message_size message; the
+  // receive buffer is the window we advertise (8 MiB: 1 Gbps at 64 ms RTT).
   size_t socket_send_buffer = 8 * 1024 * 1024;
   size_t socket_receive_buffer = 8 * 1024 * 1024;
-  // RFC 8260 I-DATA (interleaving) offered; used only if the peer offers it too (browsers don't).
+  // RFC 8260 I-DATA (interleaving) offered (SCTP_INTERLEAVING_SUPPORTED + fragment interleave
+  // level 2); used only if the peer offers it too (browsers don't). kUnsupported from Create if
+  // usrsctp refuses it.
   bool enable_interleaving = false;
 };
 
@@ -113,7 +122,7 @@ struct SctpStats {
   uint64_t messages_rejected = 0;      // received over local_max_message_size (channel closed)
   uint64_t dcep_malformed = 0;         // bad DCEP messages (ignored or channel closed)
   uint64_t send_exhausted = 0;         // Send() calls refused with kExhausted
-  uint64_t retransmits = 0;            // usrsctp's retransmitted chunks (SCTP_GET_ASSOC_STATS)
+  uint64_t retransmits = 0;            // always 0: usrsctp 0.9.5 keeps no per-association count
   uint64_t channels_opened = 0;
   uint64_t channels_closed = 0;
 };
@@ -148,7 +157,8 @@ class SctpTransport {  // sans-IO; one thread calls everything
   // send_buffer_cap (nothing is queued then: retry after kBufferedAmountLow).
   Result<void> Send(Instant now, uint16_t stream_id, MessageType, std::span<const uint8_t>);
   Result<void> CloseChannel(Instant now, uint16_t stream_id);  // RFC 8831 §6.7 stream reset
-  // Bytes accepted by Send() on this stream and not yet sent (queued by us or by usrsctp).
+  // Bytes accepted by Send() on this stream that usrsctp has not taken yet (our queue; the
+  // socket_send_buffer bytes inside usrsctp are not counted, as in libwebrtc's usrsctp days).
   size_t buffered_amount(uint16_t stream_id) const;
   void SetBufferedAmountLowThreshold(uint16_t stream_id, size_t bytes);
   const ChannelInfo* channel(uint16_t stream_id) const;

@@ -120,6 +120,25 @@ TEST(SctpTransport, CreateValidatesConfig) {
   c = {};
   c.local_max_message_size = 0;
   EXPECT_EQ(SctpTransport::Create(c, true).error().code, ErrorCode::kInvalidArgument);
+  c = {};
+  c.socket_send_buffer = 1000;
+  EXPECT_EQ(SctpTransport::Create(c, true).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(SctpTransport, HugeOrZeroRemoteMaxMessageSizeIsCappedBySendBuffer) {
+  SctpConfig c;
+  c.remote_max_message_size = 1073741823;  // what Firefox advertises
+  c.socket_send_buffer = 1 << 20;
+  DirectPair pair(c, {});
+  ASSERT_TRUE(pair.Connect());
+  auto sid = pair.a().t->OpenChannel(pair.now(), {}).value();
+  std::vector<uint8_t> ok(200 * 1024, 1), too_big((1 << 20) + 1, 2);
+  EXPECT_TRUE(pair.a().t->Send(pair.now(), sid, MessageType::kBinary, ok).ok());
+  EXPECT_EQ(pair.a().t->Send(pair.now(), sid, MessageType::kBinary, too_big).error().code,
+            ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(pair.RunUntil([&] { return pair.z().messages.size() == 1; }, seconds(5)));
+  c.remote_max_message_size = 0;  // RFC 8841: any size
+  EXPECT_TRUE(SctpTransport::Create(c, true).ok());
 }
 
 TEST(SctpTransport, ConnectsAndStartTwiceFails) {
