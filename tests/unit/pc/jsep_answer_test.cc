@@ -286,3 +286,41 @@ TEST(JsepAnswer, TrickledCandidatesAreCheckedAndHeld) {
 
 }  // namespace
 }  // namespace sluice::pc
+
+namespace sluice::pc {
+namespace {
+
+TEST(JsepAnswer, AnActiveOffererGetsAPassiveAnswer) {
+  // RFC 8842 §5.3: an offerer that insists on a=setup:active makes us the DTLS server.
+  std::string offer = testing::ReadSdp("chromium_offer.sdp");
+  for (size_t p; (p = offer.find("a=setup:actpass")) != std::string::npos;) {
+    offer.replace(p, 15, "a=setup:active");
+  }
+  auto core = testing::MakeCore();
+  const Instant now = test::FakeClock().now();
+  ASSERT_TRUE(core->SetRemoteDescription(now, {SdpType::kOffer, offer}));
+  ASSERT_TRUE(core->SetLocalDescription(now));
+  auto answer = sdp::SessionDescription::Parse(core->local_description()->sdp).value();
+  for (const auto& m : answer.media) EXPECT_EQ(m.transport.setup, sdp::Setup::kPassive);
+}
+
+TEST(JsepAnswer, AnswerWithFewerMLinesIsRefused) {
+  auto core = testing::MakeCore();
+  const Instant now = test::FakeClock().now();
+  ASSERT_TRUE(core->AddTrack(MediaKind::kAudio, "s", "a"));
+  ASSERT_TRUE(core->AddTrack(MediaKind::kVideo, "s", "v"));
+  ASSERT_TRUE(core->SetLocalDescription(now));
+  // An answer from another core to an offer with only the audio m-line.
+  auto other = testing::MakeCore({}, 8);
+  auto offer = sdp::SessionDescription::Parse(core->local_description()->sdp).value();
+  offer.media.resize(1);
+  offer.groups[0].mids.resize(1);
+  ASSERT_TRUE(other->SetRemoteDescription(now, {SdpType::kOffer, offer.Serialize()}));
+  ASSERT_TRUE(other->SetLocalDescription(now));
+  EXPECT_EQ(core->SetRemoteDescription(now, *other->local_description()).error().code,
+            ErrorCode::kMalformed);
+  EXPECT_EQ(core->signaling_state(), SignalingState::kHaveLocalOffer);
+}
+
+}  // namespace
+}  // namespace sluice::pc
