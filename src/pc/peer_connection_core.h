@@ -11,10 +11,12 @@
 //   core->SetRemoteDescription(now, offer); core->SetLocalDescription(now);   // or the offer side
 //   on datagram:  core->HandleReceive(now, local_socket_address, from, bytes);
 //   on timer:     core->HandleTimeout(now);
-//   after EVERY call (input, timer, JSEP verb, Send ...), drain until both are empty:
+//   after EVERY call (input, timer, JSEP verb, Send ...), drain until a pass finds nothing:
 //     while (auto t = core->PollTransmit()) sendto(t->local, t->remote, t->data);
 //     while (auto e = core->PollEvent()) dispatch(*e);    // may call back into the core
 //     timer = core->PollTimeout();
+//   (PollEvent reads SCTP lazily, so a read can queue a SACK for PollTransmit: repeat the two
+//   loops until neither yields anything.)
 //
 // RFC 7983 demux in HandleReceive: first byte 0-3 STUN -> ICE, 20-63 DTLS -> DtlsEngine (its
 // application records -> SCTP), 128-191 RTP/RTCP -> SRTP unprotect -> routing. Received RTP is
