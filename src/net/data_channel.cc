@@ -115,7 +115,7 @@ Result<void> SendOnChannel(const std::shared_ptr<DataChannel::Impl>& impl_,
 void DataChannel::SetBufferedAmountLowThreshold(size_t bytes) {
   impl_->low_threshold = bytes;
   auto pc = impl_->pc.lock();
-  if (!pc) return;
+  if (!pc || pc->closed) return;
   pc->loop.Invoke([&] {
     net::CoreLock lock(net::CoreMutex());
     if (!pc->closed) pc->pc->SetBufferedAmountLowThreshold(impl_->id, bytes);
@@ -124,7 +124,7 @@ void DataChannel::SetBufferedAmountLowThreshold(size_t bytes) {
 
 void DataChannel::Close() {
   auto pc = impl_->pc.lock();
-  if (!pc) return;
+  if (!pc || pc->closed) return;
   pc->loop.Invoke([&] {
     if (pc->closed || impl_->state == DataChannelState::kClosed) return;
     if (impl_->state != DataChannelState::kClosing) {
@@ -142,7 +142,7 @@ namespace {
 template <class Slot, class Fn>
 bool SetChannelCallback(DataChannel::Impl& ch, Slot& slot, Fn&& fn) {
   auto pc = ch.pc.lock();
-  if (!pc) return false;
+  if (!pc || pc->closed) return false;
   return pc->loop.Invoke([&] {
     if (ch.state == DataChannelState::kClosed) return false;
     slot.Set(std::forward<Fn>(fn));
@@ -153,7 +153,7 @@ bool SetChannelCallback(DataChannel::Impl& ch, Slot& slot, Fn&& fn) {
 
 void DataChannel::OnOpen(std::function<void()> callback) {
   auto pc = impl_->pc.lock();
-  if (!pc) return;
+  if (!pc || pc->closed) return;
   pc->loop.Invoke([&] {
     if (impl_->state == DataChannelState::kClosed) return;
     impl_->on_open.Set(std::move(callback));

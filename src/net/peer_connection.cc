@@ -468,7 +468,11 @@ PeerConnection::PeerConnection(std::shared_ptr<Impl> impl) : impl_(std::move(imp
 
 PeerConnection::~PeerConnection() { Close(); }
 
+// Every public method checks `closed` before it touches the loop: once closed (by Close or by
+// the loop stopping) a PeerConnection never uses its EventLoop again, so it may outlive it.
+
 Result<SessionDescription> PeerConnection::CreateOffer() {
+  if (impl_->closed) return Closed();
   return impl_->loop.Invoke([&]() -> Result<SessionDescription> {
     if (impl_->closed) return Closed();
     net::CoreLock lock(net::CoreMutex());
@@ -477,6 +481,7 @@ Result<SessionDescription> PeerConnection::CreateOffer() {
 }
 
 Result<SessionDescription> PeerConnection::CreateAnswer() {
+  if (impl_->closed) return Closed();
   return impl_->loop.Invoke([&]() -> Result<SessionDescription> {
     if (impl_->closed) return Closed();
     net::CoreLock lock(net::CoreMutex());
@@ -485,6 +490,7 @@ Result<SessionDescription> PeerConnection::CreateAnswer() {
 }
 
 Result<void> PeerConnection::SetLocalDescription(const SessionDescription& description) {
+  if (impl_->closed) return Closed();
   return impl_->loop.Invoke([&]() -> Result<void> {
     if (impl_->closed) return Closed();
     Result<void> r = Ok();
@@ -499,6 +505,7 @@ Result<void> PeerConnection::SetLocalDescription(const SessionDescription& descr
 }
 
 Result<void> PeerConnection::SetLocalDescription() {
+  if (impl_->closed) return Closed();
   return impl_->loop.Invoke([&]() -> Result<void> {
     if (impl_->closed) return Closed();
     Result<void> r = Ok();
@@ -513,6 +520,7 @@ Result<void> PeerConnection::SetLocalDescription() {
 }
 
 Result<void> PeerConnection::SetRemoteDescription(const SessionDescription& description) {
+  if (impl_->closed) return Closed();
   return impl_->loop.Invoke([&]() -> Result<void> {
     if (impl_->closed) return Closed();
     Result<void> r = Ok();
@@ -528,6 +536,7 @@ Result<void> PeerConnection::SetRemoteDescription(const SessionDescription& desc
 }
 
 Result<void> PeerConnection::AddIceCandidate(const IceCandidateInit& candidate) {
+  if (impl_->closed) return Closed();
   return impl_->loop.Invoke([&]() -> Result<void> {
     if (impl_->closed) return Closed();
     Result<void> r = Ok();
@@ -556,6 +565,7 @@ PeerConnectionState PeerConnection::connection_state() const { return impl_->con
 namespace {
 template <class Slot, class Fn>
 void SetOnLoop(PeerConnection::Impl& impl, Slot& slot, Fn&& fn) {
+  if (impl.closed) return;
   impl.loop.Invoke([&] {
     if (impl.closed) return;  // dropped at Close: keep it that way (no cycles)
     slot.Set(std::forward<Fn>(fn));
@@ -591,6 +601,7 @@ void PeerConnection::OnTrack(std::function<void(std::shared_ptr<Track>)> callbac
 
 Result<std::shared_ptr<DataChannel>> PeerConnection::CreateDataChannel(
     std::string_view label, const DataChannelInit& init) {
+  if (impl_->closed) return Closed();
   return impl_->loop.Invoke([&]() -> Result<std::shared_ptr<DataChannel>> {
     if (impl_->closed) return Closed();
     Result<pc::ChannelId> id = MakeError(ErrorCode::kInternal, "unset");
@@ -619,6 +630,7 @@ Result<std::shared_ptr<DataChannel>> PeerConnection::CreateDataChannel(
 Result<std::shared_ptr<Track>> PeerConnection::AddTrack(MediaKind kind,
                                                         std::string_view stream_id,
                                                         std::string_view track_id) {
+  if (impl_->closed) return Closed();
   return impl_->loop.Invoke([&]() -> Result<std::shared_ptr<Track>> {
     if (impl_->closed) return Closed();
     Result<pc::TrackId> id = MakeError(ErrorCode::kInternal, "unset");
@@ -642,6 +654,10 @@ Result<std::shared_ptr<Track>> PeerConnection::AddTrack(MediaKind kind,
 }
 
 StatsReport PeerConnection::GetStats() const {
+  if (impl_->closed) {  // the loop no longer touches this core: read it here
+    net::CoreLock lock(net::CoreMutex());
+    return impl_->pc->GetStats(std::max(Clock::now(), impl_->last_now));
+  }
   return impl_->loop.Invoke([&] {
     net::CoreLock lock(net::CoreMutex());
     return impl_->pc->GetStats(impl_->Now());

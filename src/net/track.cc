@@ -88,7 +88,8 @@ Result<void> Track::Send(std::span<const uint8_t> rtp_packet) {
 
 Result<void> Track::RequestKeyFrame() {
   auto pc = impl_->pc.lock();
-  if (!pc) return MakeError(ErrorCode::kInvalidState, "the Track's PeerConnection is closed");
+  if (!pc || pc->closed)
+    return MakeError(ErrorCode::kInvalidState, "the Track's PeerConnection is closed");
   return pc->loop.Invoke([&]() -> Result<void> {
     if (pc->closed) return MakeError(ErrorCode::kInvalidState, "the PeerConnection is closed");
     Result<void> r = Ok();
@@ -103,7 +104,8 @@ Result<void> Track::RequestKeyFrame() {
 
 Result<void> Track::SendNack(std::span<const uint16_t> sequence_numbers) {
   auto pc = impl_->pc.lock();
-  if (!pc) return MakeError(ErrorCode::kInvalidState, "the Track's PeerConnection is closed");
+  if (!pc || pc->closed)
+    return MakeError(ErrorCode::kInvalidState, "the Track's PeerConnection is closed");
   return pc->loop.Invoke([&]() -> Result<void> {
     if (pc->closed) return MakeError(ErrorCode::kInvalidState, "the PeerConnection is closed");
     Result<void> r = Ok();
@@ -120,7 +122,7 @@ namespace {
 template <class Slot, class Fn>
 void SetTrackCallback(Track::Impl& t, Slot& slot, Fn&& fn) {
   auto pc = t.pc.lock();
-  if (!pc) return;
+  if (!pc || pc->closed) return;
   pc->loop.Invoke([&] {
     if (pc->closed) return;
     slot.Set(std::forward<Fn>(fn));

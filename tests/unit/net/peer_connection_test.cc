@@ -105,5 +105,31 @@ TEST(PeerConnectionGlueTest, StoppingTheLoopClosesItsPeerConnections) {
   EXPECT_EQ(dc->Send(std::string_view("x")).error().code, ErrorCode::kInvalidState);
 }
 
+// Once the loop stopped (here: destroyed), the PeerConnection and its channels never touch it
+// again: every call is a harmless error or no-op (ASan runs check the "never touch").
+TEST(PeerConnectionGlueTest, ObjectsMayOutliveTheirEventLoop) {
+  auto loop = MakeLoop();
+  ASSERT_TRUE(loop->Start().ok());
+  auto pc = std::move(PeerConnection::Create(*loop, Config({"127.0.0.1"}))).value();
+  auto dc = std::move(pc->CreateDataChannel("x")).value();
+  auto track = std::move(pc->AddTrack(MediaKind::kAudio, "s", "t")).value();
+  loop.reset();
+  EXPECT_EQ(pc->SetLocalDescription().error().code, ErrorCode::kInvalidState);
+  EXPECT_EQ(pc->CreateOffer().error().code, ErrorCode::kInvalidState);
+  EXPECT_EQ(pc->AddIceCandidate({}).error().code, ErrorCode::kInvalidState);
+  pc->OnDataChannel([](std::shared_ptr<DataChannel>) {});
+  (void)pc->GetStats();
+  dc->OnMessage([](std::span<const uint8_t>, bool) {});
+  dc->SetBufferedAmountLowThreshold(5);
+  dc->Close();
+  EXPECT_EQ(dc->Send(std::string_view("x")).error().code, ErrorCode::kInvalidState);
+  track->OnRtp([](std::span<const uint8_t>) {});
+  EXPECT_EQ(track->RequestKeyFrame().error().code, ErrorCode::kInvalidState);
+  const uint8_t rtp[12] = {0x80};
+  EXPECT_FALSE(track->Send(rtp).ok());
+  pc->Close();
+  pc.reset();
+}
+
 }  // namespace
 }  // namespace sluice
