@@ -248,6 +248,10 @@ Result<sdp::SessionDescription> PeerConnectionCore::Impl::BuildAnswer() {
     }
     break;
   }
+  // RFC 8842 §5.5: in a renegotiation the established DTLS roles stay as they are.
+  if (dtls_started && dtls_role) {
+    setup = *dtls_role == dtls::DtlsRole::kServer ? sdp::Setup::kPassive : sdp::Setup::kActive;
+  }
   sdp::SessionDescription d;
   d.origin.session_id = session_id;
   d.origin.session_version = std::to_string(session_version);

@@ -111,3 +111,30 @@ TEST(PcConnect, BrokenLinkFailsIce) {
 
 }  // namespace
 }  // namespace sluice::test
+
+namespace sluice::test {
+namespace {
+
+TEST(PcConnect, RolesSwapForARenegotiationButDtlsRolesStay) {
+  PcPair pair;
+  ASSERT_TRUE(pair.a().AddTrack(MediaKind::kAudio, "s", "a"));
+  ASSERT_TRUE(pair.Connect());
+  // Now Z offers (it adds a video track) and A answers. A was the DTLS server (Z answered
+  // active): A's answer must say passive to keep it so (RFC 8842 §5.5).
+  ASSERT_TRUE(pair.z().AddTrack(MediaKind::kVideo, "z", "v"));
+  ASSERT_TRUE(pair.z().SetLocalDescription(pair.now()));
+  ASSERT_TRUE(pair.a().SetRemoteDescription(pair.now(), *pair.z().local_description()));
+  ASSERT_TRUE(pair.a().SetLocalDescription(pair.now()));
+  const std::string answer = pair.a().local_description()->sdp;
+  EXPECT_NE(answer.find("a=setup:passive"), std::string::npos);
+  EXPECT_EQ(answer.find("a=setup:active"), std::string::npos);
+  ASSERT_TRUE(pair.z().SetRemoteDescription(pair.now(), *pair.a().local_description()));
+  pair.RunFor(milliseconds(50));
+  EXPECT_EQ(pair.a().connection_state(), PeerConnectionState::kConnected);
+  EXPECT_EQ(pair.z().connection_state(), PeerConnectionState::kConnected);
+  ASSERT_EQ(pair.log_a().remote_tracks.size(), 1u);
+  EXPECT_TRUE(pair.a().track(pair.log_a().remote_tracks[0])->open);
+}
+
+}  // namespace
+}  // namespace sluice::test
