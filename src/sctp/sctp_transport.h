@@ -37,8 +37,8 @@
 // Thread rules: not thread-safe; ONE thread calls every method of EVERY transport in the process:
 // a timer advanced by one transport may emit another transport's retransmissions into that
 // transport's queue. Nothing calls back into the caller. (usrsctp 0.9.5 starts one internal
-// "iterator" thread even in usrsctp_init_nothreads mode; it serves address-change and teardown
-// bookkeeping, which AF_CONN sockets do not use for sending, and it never calls our code.)
+// "iterator" thread even in usrsctp_init_nothreads mode; it serves interface-address changes
+// and socket teardown bookkeeping; in our tests it never emitted a packet.)
 #pragma once
 
 #include <cstddef>
