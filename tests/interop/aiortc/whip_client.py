@@ -73,6 +73,7 @@ class Checker:
                        "errors": []}
         self.frames = {"audio": 0, "video": 0}
         self.media_done = {"audio": asyncio.Event(), "video": asyncio.Event()}
+        self.phase = "setup"
 
     def fail(self, what: str):
         log("FAIL:", what)
@@ -146,6 +147,7 @@ class Checker:
         self.result["connect_ms"] = round((time.monotonic() - t0) * 1000, 1)
 
         # 1. Ordered binary echo.
+        self.phase = "ordered messages"
         rtts = []
         window = 64
         sent_at = {}
@@ -167,6 +169,7 @@ class Checker:
         self.result["messages_echoed"] = args.messages
 
         # 2. Text stays text.
+        self.phase = "text messages"
         for i in range(args.strings):
             channel.send(f"text {i} \u00e9\u4e2d")
         for i in range(args.strings):
@@ -177,6 +180,7 @@ class Checker:
         self.result["strings_echoed"] = args.strings
 
         # 3. Bulk: the echoed stream is byte-identical.
+        self.phase = "bulk"
         if args.bulk_bytes:
             rng = random.Random(7)
             sent_hash, recv_hash = hashlib.sha256(), hashlib.sha256()
@@ -220,6 +224,7 @@ class Checker:
         self.result["rtt_ms_p99"] = round(rtts[(len(rtts) * 99) // 100] * 1000, 3) if rtts else None
 
         # 4. Echoed media decodes.
+        self.phase = "media"
         if not args.no_media:
             for kind in ("video", "audio"):
                 try:
@@ -235,6 +240,7 @@ class Checker:
                     self.result[f"inbound_rtp_{s.kind}_packets"] = s.packetsReceived
 
         # 5. DELETE ends the session.
+        self.phase = "delete"
         if location:
             status, _, body = await loop.run_in_executor(None, lambda: http("DELETE", resource))
             self.result["delete_status"] = status
@@ -251,7 +257,8 @@ async def main(args):
     try:
         await asyncio.wait_for(checker.run(), args.timeout)
     except asyncio.TimeoutError:
-        checker.fail(f"overall timeout {args.timeout} s")
+        checker.fail(f"timeout in phase '{checker.phase}' (connection "
+                     f"{getattr(getattr(checker, 'pc', None), 'connectionState', '?')})")
     except Exception as e:  # report, never hang
         checker.fail(f"{type(e).__name__}: {e}")
     finally:
