@@ -106,7 +106,8 @@ TEST(NetAllocTest, PostingTasksAllocatesNothing) {
 
 // RTP through the public API end to end: a's Track::Send from this thread (pooled copy, task
 // queue), SRTP, loopback UDP, b's OnRtp echoes with its Track::Send on the loop thread, back to
-// a's OnRtp. 10,000 round trips after a warm-up: no allocation anywhere in the process.
+// a's OnRtp. 10,000 round trips (2,000 under ASan) after a warm-up: no allocation anywhere in
+// the process.
 TEST(NetAllocTest, RtpEchoThroughTwoPeerConnectionsAllocatesNothing) {
   auto loop = std::move(EventLoop::Create({.packet_pool_slots = 256, .task_queue_capacity = 1024}))
                   .value();
@@ -153,11 +154,14 @@ TEST(NetAllocTest, RtpEchoThroughTwoPeerConnectionsAllocatesNothing) {
     return true;
   };
   ASSERT_TRUE(send(1000));  // warm up: SRTP streams, rings, hash tables at their sizes
+  // The counted window is kept well under ICE's consent period (4-6 s: over a run of ~10 s one
+  // allocation was seen below src/net, from a timer, not per packet): 10,000 round trips take
+  // ~0.5 s here; ASan builds are ~6x slower, so they count 2,000.
   test::AllocationScope scope;
-  const bool ok = send(10000);
+  const bool ok = send(test::MallocCounted() ? 10000 : 2000);
   const uint64_t allocations = scope.count();
   EXPECT_TRUE(ok);
-  EXPECT_EQ(allocations, 0u) << "allocations over 10,000 RTP round trips";
+  EXPECT_EQ(allocations, 0u) << "allocations over the RTP round trips";
   a->Close();
   b->Close();
 }
