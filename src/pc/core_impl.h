@@ -141,6 +141,7 @@ struct PeerConnectionCore::Impl {
   // ---- core_media.cc ------------------------------------------------------------------------
   void OnSrtpReady(const dtls::DtlsEvent& e);
   void HandleRtp(Instant now, std::span<const uint8_t> datagram);
+  void HandleRtp(Instant now, PacketBuffer buffer);  // unprotects in place
   void HandleRtcp(Instant now, std::span<const uint8_t> datagram);
   TrackState* RouteRtp(const RtpPacketView& packet);
   TrackState* TrackBySendSsrc(uint32_t ssrc);

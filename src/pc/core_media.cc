@@ -145,11 +145,15 @@ void PeerConnectionCore::Impl::HandleRtp(Instant now, std::span<const uint8_t> d
     return;
   }
   std::memcpy(buffer->mutable_data().data(), datagram.data(), datagram.size());
-  if (!srtp_in->UnprotectRtp(*buffer)) {
+  HandleRtp(now, std::move(*buffer));
+}
+
+void PeerConnectionCore::Impl::HandleRtp(Instant now, PacketBuffer buffer) {
+  if (!srtp_in || !srtp_in->UnprotectRtp(buffer)) {
     ++packets_dropped;
     return;
   }
-  auto view = RtpPacketView::Parse(buffer->data());
+  auto view = RtpPacketView::Parse(buffer.data());
   if (!view) {
     ++packets_dropped;
     return;
@@ -174,8 +178,8 @@ void PeerConnectionCore::Impl::HandleRtp(Instant now, std::span<const uint8_t> d
   QueuedEvent q;
   q.event.type = EventType::kRtp;
   q.event.track = t->info.id;
-  q.event.data = buffer->data();
-  q.buffer = std::move(*buffer);
+  q.event.data = buffer.data();
+  q.buffer = std::move(buffer);
   events.push_back(std::move(q));
 }
 

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "common/demux.h"
 #include "pc/core_impl.h"
 
 namespace sluice::pc {
@@ -188,6 +189,18 @@ void PeerConnectionCore::HandleReceive(Instant now, const StunAddress& local,
                                        const StunAddress& remote,
                                        std::span<const uint8_t> datagram) {
   impl_->HandleReceive(now, local, remote, datagram);
+}
+void PeerConnectionCore::HandleReceive(Instant now, const StunAddress& local,
+                                       const StunAddress& remote, PacketBuffer datagram) {
+  if (ClassifyPacket(datagram.data()) != PacketKind::kRtp || impl_->closed) {
+    impl_->HandleReceive(now, local, remote, datagram.data());
+    return;
+  }
+  impl_->last_now = std::max(impl_->last_now, now);
+  ++impl_->packets_received;
+  impl_->bytes_received += datagram.size();
+  impl_->HandleRtp(now, std::move(datagram));
+  impl_->Pump(now);
 }
 void PeerConnectionCore::HandleTimeout(Instant now) { impl_->HandleTimeout(now); }
 std::optional<Transmit> PeerConnectionCore::PollTransmit() { return impl_->PollTransmit(); }

@@ -39,6 +39,7 @@
 #include "common/time.h"
 #include "dtls/dtls_certificate.h"
 #include "sluice/configuration.h"
+#include "sluice/packet_buffer.h"
 #include "sluice/result.h"
 #include "sluice/stats.h"
 #include "stun/stun_address.h"
@@ -165,6 +166,11 @@ class PeerConnectionCore {
   // counted drop (GetStats().transport[0].packets_dropped).
   void HandleReceive(Instant now, const StunAddress& local, const StunAddress& remote,
                      std::span<const uint8_t> datagram);
+  // Zero-copy form for a datagram already in a pooled buffer (the net layer's receive slot):
+  // SRTP is removed in place and a kRtp event's data points into that same slot, which the core
+  // keeps until the next PollEvent after it. Other kinds are handled as by the span form.
+  void HandleReceive(Instant now, const StunAddress& local, const StunAddress& remote,
+                     PacketBuffer datagram);
   void HandleTimeout(Instant now);
   std::optional<Transmit> PollTransmit();
   std::optional<Event> PollEvent();
