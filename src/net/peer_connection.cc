@@ -374,6 +374,7 @@ void PeerConnection::Impl::CloseOnLoop() {
       net::CoreLock lock(net::CoreMutex());
       pc->Close(Now());
     }
+    FlushTransmits();  // close_notify / ABORT, even when closing from inside a callback
     Drain();  // delivers the channels' and tracks' OnClose (or the outer drain does)
     core.Flush();  // DTLS close_notify and SCTP ABORT leave before the sockets close
     for (const auto& s : sockets) core.CloseSocket(s.id);
