@@ -83,7 +83,7 @@ async function main() {
       timeout: 30000,
       args: [
         '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run',
+        '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
         '--allow-loopback-in-peer-connection', '--use-fake-device-for-media-stream',
         '--use-fake-ui-for-media-stream',
       ],
