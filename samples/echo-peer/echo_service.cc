@@ -199,8 +199,11 @@ sluice::Result<WhipBackend::Created> EchoService::CreateSession(std::string_view
   } release{this};
 
   sluice::Configuration config;
-  config.bind_addresses = {options_.bind_address};
-  config.enable_ipv6 = options_.bind_address.find(':') != std::string::npos;
+  // A wildcard HTTP bind (0.0.0.0, ::) means "serve every interface": gather ICE candidates on
+  // every interface address too (the library's default for an empty list).
+  const std::string& bind = options_.bind_address;
+  if (bind != "0.0.0.0" && bind != "::") config.bind_addresses = {bind};
+  config.enable_ipv6 = bind.find(':') != std::string::npos;
   auto created = PeerConnection::Create(loop_, config);
   if (!created.ok()) return created.error();
 

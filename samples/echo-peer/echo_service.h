@@ -36,7 +36,8 @@
 namespace echo_peer {
 
 struct EchoServiceOptions {
-  std::string bind_address = "127.0.0.1";  // where ICE host candidates are gathered
+  std::string bind_address = "127.0.0.1";  // where ICE host candidates are gathered (a
+                                           // wildcard: on every interface address)
   size_t max_sessions = 16;                // CreateSession fails with kExhausted (503) past it
 };
 
