@@ -90,7 +90,7 @@ Result<void> LoopCore::Init() {
   pool_ = std::move(pool).value();
   const size_t batch = options_.receive_batch;
   auto rpool = PacketPool::Create(
-      {.slot_count = batch, .headroom = 64, .capacity = kReceiveSlotBytes, .tailroom = 64});
+      {.slot_count = 2 * batch, .headroom = 64, .capacity = kReceiveSlotBytes, .tailroom = 64});
   if (!rpool.ok()) return rpool.error();
   receive_pool_ = std::move(rpool).value();
   receive_buffers_.reserve(batch);
@@ -159,6 +159,7 @@ Result<SocketId> LoopCore::OpenUdpSocket(const StunAddress& bind_address,
   s.local = FromSockaddr(bound);
   s.gro = options_.udp_gro && setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
   s.gso = options_.udp_gso;
+  s.buffers = receiver->WantsPacketBuffers();
 
   uint32_t index;
   if (!free_sockets_.empty()) {
@@ -359,11 +360,29 @@ void LoopCore::RunDeferredWork() {
   }
 }
 
+size_t LoopCore::ReclaimReceiveSlots() {
+  // Exclusively owned slots move to the front; a kept slot is replaced from the pool, or (pool
+  // empty: every spare slot is kept) stays at the back, unused until its holder lets go.
+  size_t usable = 0;
+  for (size_t i = 0; i < receive_buffers_.size(); ++i) {
+    if (receive_buffers_[i].use_count() > 1) {
+      auto fresh = receive_pool_->Acquire();
+      if (!fresh.ok()) continue;
+      receive_buffers_[i] = std::move(fresh).value();
+    }
+    if (i != usable) std::swap(receive_buffers_[usable], receive_buffers_[i]);
+    ++usable;
+  }
+  return usable;
+}
+
 void LoopCore::ReadSocket(uint32_t index, uint32_t generation) {
-  const size_t batch = recv_msgs_.size();
   for (int round = 0; round < kReadRoundsPerWakeup; ++round) {
     if (!Alive(index, generation)) return;
+    const size_t batch = ReclaimReceiveSlots();
+    if (batch == 0) return;
     const int fd = sockets_[index].fd;
+    const bool buffers = sockets_[index].buffers;
     for (size_t i = 0; i < batch; ++i) {
       auto area = receive_buffers_[i].writable_area();
       recv_iov_[i] = {area.data(), std::min(area.size(), kReceiveSlotBytes)};
@@ -413,7 +432,15 @@ void LoopCore::ReadSocket(uint32_t index, uint32_t generation) {
         const size_t size = std::min(segment, len - off);
         ++stats_.datagrams_received;
         stats_.bytes_received += size;
-        receiver->OnDatagram(now_, local, remote, {data + off, size});
+        if (buffers) {
+          // A counted handle whose window is this segment (the ring's handle keeps its own).
+          PacketBuffer handle = receive_buffers_[i].Share();
+          handle.Resize(off + size);
+          handle.TrimFront(off);
+          receiver->OnDatagramBuffer(now_, local, remote, std::move(handle));
+        } else {
+          receiver->OnDatagram(now_, local, remote, {data + off, size});
+        }
         if (!Alive(index, generation)) return;
       }
     }

@@ -57,6 +57,15 @@ class DatagramReceiver {  // implemented by each PeerConnection's glue
                           std::span<const uint8_t> datagram) = 0;
   // The deadline set with SetDeadline has passed (it is cleared before this call).
   virtual void OnTimeout(Instant now) = 0;
+  // Zero-copy form, for receivers whose WantsPacketBuffers() was true when their socket opened:
+  // a counted handle (PacketBuffer::Share) to the receive slot with its window on this one
+  // datagram, so the receiver may work in place (SRTP) or keep it. A kept slot is replaced in
+  // the receive ring; keep few, briefly (the ring has 2 x receive_batch slots).
+  virtual bool WantsPacketBuffers() const { return false; }
+  virtual void OnDatagramBuffer(Instant now, const StunAddress& local, const StunAddress& remote,
+                                PacketBuffer datagram) {
+    OnDatagram(now, local, remote, datagram.data());
+  }
 
  protected:
   ~DatagramReceiver() = default;
@@ -172,6 +181,7 @@ class LoopCore {
     StunAddress local;
     bool gro = false;
     bool gso = false;
+    bool buffers = false;  // receiver->WantsPacketBuffers()
   };
   struct PendingSend {
     uint32_t index;
@@ -211,7 +221,10 @@ class LoopCore {
   std::vector<DeferredWork*> deferred_running_;
 
   std::unique_ptr<PacketPool> pool_;          // lent to the code that runs on the loop
-  std::unique_ptr<PacketPool> receive_pool_;  // receive_batch GRO-sized slots
+  std::unique_ptr<PacketPool> receive_pool_;  // 2 x receive_batch GRO-sized slots
+  // Makes every ring slot exclusively ours again (replacing slots a receiver kept); returns how
+  // many leading slots are usable for the next recvmmsg.
+  size_t ReclaimReceiveSlots();
   std::vector<PacketBuffer> receive_buffers_;
   std::vector<mmsghdr> recv_msgs_;
   std::vector<iovec> recv_iov_;

@@ -107,6 +107,10 @@ struct PeerConnection::Impl : net::DatagramReceiver,
   void OnDatagram(Instant now, const StunAddress& local, const StunAddress& remote,
                   std::span<const uint8_t> datagram) override;
   void OnTimeout(Instant now) override;
+  // Media arrives in its receive slot: SRTP is removed in place, no copy (pc's PacketBuffer form).
+  bool WantsPacketBuffers() const override { return true; }
+  void OnDatagramBuffer(Instant now, const StunAddress& local, const StunAddress& remote,
+                        PacketBuffer datagram) override;
   void OnLoopStopping() override;
   void RunDeferred() override;
 

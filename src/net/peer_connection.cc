@@ -86,6 +86,18 @@ void PeerConnection::Impl::OnDatagram(Instant now, const StunAddress& local,
   Drain();
 }
 
+void PeerConnection::Impl::OnDatagramBuffer(Instant now, const StunAddress& local,
+                                            const StunAddress& remote, PacketBuffer datagram) {
+  if (closed.load(std::memory_order_relaxed)) return;
+  auto self = shared_from_this();
+  if (now > last_now) last_now = now;
+  {
+    net::CoreLock lock(net::CoreMutex());
+    pc->HandleReceive(last_now, local, remote, std::move(datagram));
+  }
+  Drain();
+}
+
 void PeerConnection::Impl::OnTimeout(Instant now) {
   if (closed.load(std::memory_order_relaxed)) return;
   auto self = shared_from_this();

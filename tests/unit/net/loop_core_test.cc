@@ -399,3 +399,68 @@ TEST(LoopCoreDeferTest, StopListenersAreToldOnceBeforeTheSocketsClose) {
 
 }  // namespace
 }  // namespace sluice::net
+
+namespace sluice::net {
+namespace {
+
+// A receiver that takes datagrams as PacketBuffers and keeps some of them.
+class KeepingReceiver : public DatagramReceiver {
+ public:
+  bool WantsPacketBuffers() const override { return true; }
+  void OnDatagram(Instant, const StunAddress&, const StunAddress&,
+                  std::span<const uint8_t>) override {
+    ++span_calls;
+  }
+  void OnDatagramBuffer(Instant, const StunAddress&, const StunAddress&,
+                        PacketBuffer datagram) override {
+    kept.push_back(std::move(datagram));
+  }
+  void OnTimeout(Instant) override {}
+  int span_calls = 0;
+  std::vector<PacketBuffer> kept;
+};
+
+TEST(LoopCoreBufferTest, KeptReceiveSlotsAreReplacedAndNeverOverwritten) {
+  auto core = std::move(LoopCore::Create({.packet_pool_slots = 8, .receive_batch = 4,
+                                          .task_queue_capacity = 8}))
+                  .value();
+  KeepingReceiver rx;
+  auto id = *core->OpenUdpSocket(test::Loopback4(), &rx);
+  test::PlainSocket peer(test::Loopback4());
+  const StunAddress to = core->local_address(id);
+  // A GRO batch (3 segments) and plain datagrams; every handle is kept.
+  std::vector<uint8_t> batch;
+  for (uint8_t i = 0; i < 3; ++i) {
+    auto p = test::Pattern(500, i);
+    batch.insert(batch.end(), p.begin(), p.end());
+  }
+  if (core->gro_enabled(id)) ASSERT_TRUE(peer.SendGso(to, batch, 500));
+  else for (uint8_t i = 0; i < 3; ++i) ASSERT_TRUE(peer.SendTo(to, test::Pattern(500, i)));
+  ASSERT_TRUE(test::RunUntil(*core, [&] { return rx.kept.size() == 3; }));
+  // Pool of 8 slots, ring of 4: with each datagram kept the ring shrinks to the slots left, and
+  // the kept handles keep their bytes.
+  for (uint8_t i = 3; i < 8; ++i) {
+    ASSERT_TRUE(peer.SendTo(to, test::Pattern(300, i)));
+    ASSERT_TRUE(test::RunUntil(*core, [&] { return rx.kept.size() == i + 1u; }));
+  }
+  EXPECT_EQ(rx.span_calls, 0);
+  for (uint8_t i = 0; i < 8; ++i) {
+    const auto want = test::Pattern(i < 3 ? 500 : 300, i);
+    EXPECT_TRUE(std::equal(want.begin(), want.end(), rx.kept[i].data().begin(),
+                           rx.kept[i].data().end()))
+        << int(i);
+  }
+  // Keep every slot: reading stops (the datagram waits in the kernel) until a holder lets go.
+  for (uint8_t i = 8; i < 20 && rx.kept.size() == i; ++i) {
+    ASSERT_TRUE(peer.SendTo(to, test::Pattern(10, i)));
+    test::RunUntil(*core, [&] { return rx.kept.size() == i + 1u; }, std::chrono::milliseconds(50));
+  }
+  const size_t stuck_at = rx.kept.size();
+  EXPECT_LT(stuck_at, 20u);
+  rx.kept.clear();
+  ASSERT_TRUE(test::RunUntil(*core, [&] { return rx.kept.size() == 1; }));
+  EXPECT_EQ(rx.kept[0].data()[0], test::Pattern(10, static_cast<uint8_t>(stuck_at))[0]);
+}
+
+}  // namespace
+}  // namespace sluice::net
