@@ -43,7 +43,7 @@ bool WaitFor(Pred pred, std::chrono::milliseconds limit = std::chrono::seconds(1
   const auto end = Steady::now() + limit;
   while (!pred()) {
     if (Steady::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));  // off the loop's CPU
   }
   return true;
 }
