@@ -5,6 +5,7 @@
 set -uo pipefail
 
 SKIP=77
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in the source tree
 ECHO_PEER_PID=""
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sluice-interop.XXXXXX")
 
