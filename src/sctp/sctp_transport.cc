@@ -161,10 +161,10 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
         return MakeError(ErrorCode::kInternal, "sctp: SCTP_EVENT subscription failed");
       }
     }
-    // 1,000 channels and more: the most streams SCTP allows, both ways.
+    // config.max_streams both ways (see SctpConfig: the stream count is paid for at setup).
     struct sctp_initmsg init{};
-    init.sinit_num_ostreams = 65535;
-    init.sinit_max_instreams = 65535;
+    init.sinit_num_ostreams = config.max_streams;
+    init.sinit_max_instreams = config.max_streams;
     if (usrsctp_setsockopt(sock, IPPROTO_SCTP, SCTP_INITMSG, &init, sizeof(init)) < 0) {
       return MakeError(ErrorCode::kInternal, "sctp: SCTP_INITMSG failed");
     }
@@ -415,7 +415,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     if (options.label.size() > 0xffff || options.protocol.size() > 0xffff) {
       return MakeError(ErrorCode::kInvalidArgument, "sctp: label or protocol over 65535 bytes");
     }
-    const uint32_t limit = connected ? outgoing_streams : 65535;
+    const uint32_t limit = connected ? outgoing_streams : config.max_streams;
     uint16_t sid = 0;
     if (options.negotiated_id) {
       sid = *options.negotiated_id;
@@ -871,6 +871,10 @@ Result<std::unique_ptr<SctpTransport>> SctpTransport::Create(const SctpConfig& c
   }
   if (config.mtu < 256 || config.mtu > 65535) {
     return MakeError(ErrorCode::kInvalidArgument, "sctp: mtu must be 256..65535");
+  }
+  if (config.max_streams < 2 || config.max_streams == 65535) {
+    // RFC 8831 §6.6: stream id 65535 is reserved, so at most 65,535 streams (ids 0..65534).
+    return MakeError(ErrorCode::kInvalidArgument, "sctp: max_streams must be 2..65534");
   }
   if (config.local_max_message_size == 0 || config.local_max_message_size > (1u << 30)) {
     return MakeError(ErrorCode::kInvalidArgument,

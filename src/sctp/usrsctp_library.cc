@@ -60,7 +60,6 @@ void Init() {
   usrsctp_sysctl_set_sctp_init_rto_max_default(10000);
   usrsctp_sysctl_set_sctp_delayed_sack_time_default(20);
   usrsctp_sysctl_set_sctp_heartbeat_interval_default(10000);
-  usrsctp_sysctl_set_sctp_nr_outgoing_streams_default(65535);
   // usrsctp's burst limit stays (max_burst 4, cwnd-based): without it a sender empties its whole
   // window into a slower peer at once; aiortc's UDP receive buffer overflowed on every bulk
   // phase and usrsctp reported the association lost (tests/interop aiortc_whip_client, 3 runs in

@@ -123,6 +123,25 @@ TEST(SctpTransport, CreateValidatesConfig) {
   c = {};
   c.socket_send_buffer = 1000;
   EXPECT_EQ(SctpTransport::Create(c, true).error().code, ErrorCode::kInvalidArgument);
+  c = {};
+  c.max_streams = 65535;  // id 65535 is reserved (RFC 8831 §6.6)
+  EXPECT_EQ(SctpTransport::Create(c, true).error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST(SctpTransport, StreamCountBoundsChannelIds) {
+  SctpConfig c;
+  c.max_streams = 16;
+  DirectPair pair(c, c);
+  ASSERT_TRUE(pair.Connect());
+  // The DTLS client's ids are even: 0, 2, ..., 14 fit in 16 streams, the ninth does not.
+  for (int i = 0; i < 8; ++i) {
+    auto sid = pair.a().t->OpenChannel(pair.now(), {});
+    ASSERT_TRUE(sid.ok()) << i;
+    EXPECT_EQ(sid.value(), 2 * i);
+  }
+  EXPECT_EQ(pair.a().t->OpenChannel(pair.now(), {}).error().code, ErrorCode::kExhausted);
+  EXPECT_EQ(pair.a().t->OpenChannel(pair.now(), {.negotiated_id = 16}).error().code,
+            ErrorCode::kInvalidArgument);
 }
 
 TEST(SctpTransport, HugeOrZeroRemoteMaxMessageSizeIsCappedBySendBuffer) {
