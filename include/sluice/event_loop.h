@@ -34,7 +34,8 @@ class LoopCore;
 struct EventLoopOptions {
   // Pooled packet buffers the loop lends to the code it runs (cross-thread sends carry one).
   size_t packet_pool_slots = 8192;
-  // Datagrams read per recvmmsg call (and receive buffers, each large enough for a GRO batch).
+  // Datagrams read per recvmmsg call. The loop keeps 2 x receive_batch receive slots of 64 KiB
+  // (a whole GRO batch each): 8 MiB by default.
   size_t receive_batch = 64;
   // Slots in the cross-thread task queue (rounded up to a power of two). Post past it fails with
   // kExhausted instead of allocating.
