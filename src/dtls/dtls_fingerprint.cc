@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "common/ascii.h"
+
 namespace sluice::dtls {
 namespace {
 
@@ -17,17 +19,6 @@ constexpr AlgorithmInfo kAlgorithms[] = {
     {HashAlgorithm::kSha384, "sha-384", 48},
     {HashAlgorithm::kSha512, "sha-512", 64},
 };
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -4,18 +4,9 @@
 #include <cctype>
 #include <cstdlib>
 
-namespace sluice::pc {
+#include "common/ascii.h"
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
+namespace sluice::pc {
 
 Result<ice::Candidate> ToIceCandidate(const sdp::Candidate& candidate) {
   if (!candidate.is_udp()) return MakeError(ErrorCode::kUnsupported, "candidate is not UDP");

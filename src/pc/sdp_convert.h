@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 
+#include "common/ascii.h"
 #include "dtls/dtls_fingerprint.h"
 #include "ice/candidate.h"
 #include "sdp/candidate.h"
@@ -32,7 +33,7 @@ Codec FromSdpCodec(const sdp::Codec& codec);
 // The SDP payload type for `codec` with its own payload_type.
 sdp::Codec ToSdpCodec(const Codec& codec);
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+using sluice::EqualsIgnoreCase;  // common/ascii.h
 
 // True if the remote payload type `theirs` carries the same format as our `ours`: same encoding
 // name (case-insensitive, RFC 8866 §6.6), clock rate and channel count; for H.264 (RFC 6184

@@ -1,5 +1,7 @@
 #include "sdp/sdp_tokens.h"
 
+#include "common/ascii.h"
+
 namespace sluice::sdp {
 
 bool IsToken(std::string_view s) {
@@ -13,20 +15,6 @@ bool IsToken(std::string_view s) {
 bool IsByteString(std::string_view s) {
   for (char c : s) {
     if (c == '\0' || c == '\r' || c == '\n') return false;
-  }
-  return true;
-}
-
-namespace {
-constexpr char ToLowerAscii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-}  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (ToLowerAscii(a[i]) != ToLowerAscii(b[i])) return false;
   }
   return true;
 }

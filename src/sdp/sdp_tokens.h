@@ -12,6 +12,8 @@
 #include <optional>
 #include <string_view>
 
+#include "common/ascii.h"
+
 namespace sluice::sdp {
 
 constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -29,8 +31,8 @@ bool IsToken(std::string_view s);
 // True if `s` holds no NUL, CR or LF (RFC 8866 byte-string, possibly empty).
 bool IsByteString(std::string_view s);
 
-// Case-insensitive ASCII comparison.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// Case-insensitive ASCII comparison (common/ascii.h).
+using sluice::EqualsIgnoreCase;
 
 // Parses a decimal number with 1..`max_digits` digits and no sign, no leading '+', no spaces,
 // whose value is at most `max_value`. Leading zeros are accepted ("09" is 9).
