@@ -83,15 +83,24 @@ void BM_IceAnswerCheck(benchmark::State& state) {
   // Capture one consent check from A (a real, authentic Binding request).
   p.now += std::chrono::seconds(7);
   p.a.HandleTimeout(p.now);
+  // Skip anything else A still had queued (answers to late checks): the first Binding request
+  // (type 0x0001, RFC 8489 §5) is the consent check.
   auto t = p.a.PollTransmit();
+  while (t && !(t->data.size() >= 2 && t->data[0] == 0x00 && t->data[1] == 0x01)) {
+    t = p.a.PollTransmit();
+  }
   if (!t) return state.SkipWithError("no consent check");
   std::vector<uint8_t> check(t->data.begin(), t->data.end());
   TransportAddress from = t->local, to = t->remote;
   size_t response = 0;
+  // Setup may leave a counted drop (a late answer to a check that was already retransmitted,
+  // now that triggered checks go out at once); only the measured loop must be drop-free.
+  const auto drops_before = p.z.stats().dropped();
   sluice::bench::AllocationCounter allocs;
   for (auto _ : state) {
     p.z.HandleReceive(p.now, to, from, check);
     auto out = p.z.PollTransmit();
+    if (!out) return state.SkipWithError("the check was not answered");
     benchmark::DoNotOptimize(out->data.data());
     response = out->data.size();
   }
@@ -99,7 +108,7 @@ void BM_IceAnswerCheck(benchmark::State& state) {
   state.counters["request_bytes"] = static_cast<double>(check.size());
   state.counters["response_bytes"] = static_cast<double>(response);
   sluice::bench::SetPacketRate(state, check.size());
-  if (p.z.stats().dropped() != 0) state.SkipWithError("drops while answering");
+  if (p.z.stats().dropped() != drops_before) state.SkipWithError("drops while answering");
 }
 BENCHMARK(BM_IceAnswerCheck);
 
