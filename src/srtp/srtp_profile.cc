@@ -57,31 +57,4 @@ std::span<const uint8_t> SrtpKeys::salt() const {
   return {master_salt.data(), info ? info->master_salt_len : 0};
 }
 
-size_t DtlsSrtpKeyingMaterialLength(SrtpProfile profile) {
-  const SrtpProfileInfo* info = GetSrtpProfileInfo(profile);
-  return info ? 2 * (info->master_key_len + info->master_salt_len) : 0;
-}
-
-Result<SrtpKeyPair> SplitDtlsSrtpKeyingMaterial(SrtpProfile profile,
-                                                std::span<const uint8_t> material,
-                                                DtlsRole local_role) {
-  const SrtpProfileInfo* info = GetSrtpProfileInfo(profile);
-  if (info == nullptr) {
-    return MakeError(ErrorCode::kInvalidArgument, "srtp: unknown protection profile");
-  }
-  if (material.size() != DtlsSrtpKeyingMaterialLength(profile)) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "srtp: export 2*(key+salt) bytes of EXTRACTOR-dtls_srtp for this profile");
-  }
-  const size_t k = info->master_key_len;
-  const size_t s = info->master_salt_len;
-  // RFC 5764 §4.2: client key | server key | client salt | server salt.
-  auto client = SrtpKeys::Create(profile, material.subspan(0, k), material.subspan(2 * k, s));
-  auto server = SrtpKeys::Create(profile, material.subspan(k, k), material.subspan(2 * k + s, s));
-  if (!client.ok()) return client.error();
-  if (!server.ok()) return server.error();
-  if (local_role == DtlsRole::kClient) return SrtpKeyPair{*client, *server};
-  return SrtpKeyPair{*server, *client};
-}
-
 }  // namespace sluice

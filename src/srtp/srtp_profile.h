@@ -67,23 +67,4 @@ struct SrtpKeys {
   std::span<const uint8_t> salt() const;  // master_salt_len bytes
 };
 
-enum class DtlsRole { kClient, kServer };
-
-// local protects what we send; remote unprotects what we receive.
-struct SrtpKeyPair {
-  SrtpKeys local;
-  SrtpKeys remote;
-};
-
-// Bytes to export from DTLS for a profile: 2 * (master_key_len + master_salt_len).
-size_t DtlsSrtpKeyingMaterialLength(SrtpProfile profile);
-
-// Splits "EXTRACTOR-dtls_srtp" keying material (RFC 5764 §4.2) into our sending keys and the
-// peer's: the DTLS client sends with the client_write keys, the server with the server_write
-// keys. kInvalidArgument if the profile is unknown or the length is not exactly
-// DtlsSrtpKeyingMaterialLength(profile).
-Result<SrtpKeyPair> SplitDtlsSrtpKeyingMaterial(SrtpProfile profile,
-                                                std::span<const uint8_t> material,
-                                                DtlsRole local_role);
-
 }  // namespace sluice

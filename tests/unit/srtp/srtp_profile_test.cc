@@ -52,32 +52,5 @@ TEST(SrtpProfileTest, KeysCheckLengths) {
   EXPECT_EQ(k->key()[31], 2);
 }
 
-// RFC 5764 §4.2: client key | server key | client salt | server salt.
-TEST(SrtpProfileTest, SplitDtlsKeyingMaterialByRole) {
-  for (SrtpProfile p : {SrtpProfile::kAes128CmHmacSha1_80, SrtpProfile::kAeadAes128Gcm,
-                        SrtpProfile::kAeadAes256Gcm}) {
-    const auto* info = GetSrtpProfileInfo(p);
-    const size_t k = info->master_key_len, s = info->master_salt_len;
-    std::vector<uint8_t> m(DtlsSrtpKeyingMaterialLength(p));
-    ASSERT_EQ(m.size(), 2 * (k + s));
-    std::iota(m.begin(), m.end(), uint8_t{0});
-    auto client = SplitDtlsSrtpKeyingMaterial(p, m, DtlsRole::kClient);
-    auto server = SplitDtlsSrtpKeyingMaterial(p, m, DtlsRole::kServer);
-    ASSERT_TRUE(client.ok());
-    ASSERT_TRUE(server.ok());
-    EXPECT_EQ(client->local.key()[0], 0);                         // client_write key
-    EXPECT_EQ(client->remote.key()[0], k);                        // server_write key
-    EXPECT_EQ(client->local.salt()[0], 2 * k);                    // client_write salt
-    EXPECT_EQ(client->remote.salt()[s - 1], 2 * k + 2 * s - 1);   // last byte: server salt
-    EXPECT_EQ(server->local.key()[0], client->remote.key()[0]);
-    EXPECT_EQ(server->remote.salt()[0], client->local.salt()[0]);
-    EXPECT_EQ(client->local.profile, p);
-    m.pop_back();
-    auto short_material = SplitDtlsSrtpKeyingMaterial(p, m, DtlsRole::kClient);
-    ASSERT_FALSE(short_material.ok());
-    EXPECT_EQ(short_material.error().code, ErrorCode::kInvalidArgument);
-  }
-}
-
 }  // namespace
 }  // namespace sluice
