@@ -116,7 +116,7 @@ Result<void> DtlsEngine::Start(Instant now, DtlsRole role,
   // Replay what arrived before Start(), e.g. a ClientHello ahead of the SDP answer.
   while (auto early = s.early_ring.Front()) {
     if (s.state == DtlsState::kConnecting || s.state == DtlsState::kConnected) {
-      s.FeedDatagram(*early);
+      s.Receive(*early);
     }
     s.early_ring.Pop();
   }
@@ -138,13 +138,7 @@ void DtlsEngine::HandleReceive(Instant now, std::span<const uint8_t> datagram) {
       return;
     case DtlsState::kConnecting:
     case DtlsState::kConnected:
-      // RFC 6347 §4.1.2.7: "invalid records SHOULD be silently discarded": OpenSSL does, and
-      // so does the fast path.
-      if (s.fast.cipher) {
-        s.ReceiveWithFastPath(datagram);
-      } else {
-        s.FeedDatagram(datagram);
-      }
+      s.Receive(datagram);
       return;
     case DtlsState::kClosed:
     case DtlsState::kFailed:

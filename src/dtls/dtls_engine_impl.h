@@ -68,6 +68,15 @@ struct DtlsEngine::Impl final : DatagramBioHandler {
   void Fail(Error error, int alert, bool alert_from_peer);
   void PushEvent(DtlsEventType type, Error error = {}, int alert = -1, bool from_peer = false);
   void FeedDatagram(std::span<const uint8_t> datagram);
+  // A DTLS datagram while connecting or connected: RFC 6347 §4.1.2.7, "invalid records SHOULD
+  // be silently discarded": OpenSSL does, and so does the fast path (which counts them).
+  void Receive(std::span<const uint8_t> datagram) {
+    if (fast.cipher) {
+      ReceiveWithFastPath(datagram);
+    } else {
+      FeedDatagram(datagram);
+    }
+  }
 
   // AES-GCM application-data fast path (dtls_engine_fast_path.cc).
   void ActivateFastPath();
