@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <memory>
+
 #include "dtls/dtls_aead_keys.h"
+#include "dtls/dtls_aead_record_cipher.h"
 #include "dtls/dtls_record.h"
 #include "dtls/dtls_replay_window.h"
 #include "support/hex.h"
@@ -67,6 +71,55 @@ TEST(Tls12PrfTest, KnownAnswerSha256) {
   ASSERT_TRUE(Tls12Prf(EVP_sha256(), secret, "test label", seed, out).ok());
   EXPECT_EQ(out, expected);
 }
+
+// Two ends with mirrored keys: A's write key is B's read key and the other way round.
+struct CipherPair {
+  explicit CipherPair(size_t key_size) {
+    AeadSessionKeys ka, kb;
+    ka.key_size = kb.key_size = key_size;
+    for (size_t i = 0; i < kMaxAeadKeySize; ++i) {
+      ka.write.key[i] = kb.read.key[i] = static_cast<uint8_t>(i);
+      ka.read.key[i] = kb.write.key[i] = static_cast<uint8_t>(0x80 + i);
+    }
+    ka.write.salt = kb.read.salt = {1, 2, 3, 4};
+    ka.read.salt = kb.write.salt = {5, 6, 7, 8};
+    a = std::move(DtlsAeadRecordCipher::Create(ka).value());
+    b = std::move(DtlsAeadRecordCipher::Create(kb).value());
+  }
+  std::unique_ptr<DtlsAeadRecordCipher> a, b;
+};
+
+class AeadRecordCipherTest : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(AeadRecordCipherTest, SealOpenRenumber) {
+  CipherPair p(GetParam());
+  const std::vector<uint8_t> plain = {'h', 'e', 'l', 'l', 'o'};
+  std::vector<uint8_t> record(13 + 24 + plain.size());
+  ASSERT_EQ(p.a->Seal(ContentType::kApplicationData, 1, 77, plain, record), record.size());
+  // Too small an output, or a sequence number past 2^48 - 1: nothing sealed.
+  std::vector<uint8_t> small(record.size() - 1);
+  EXPECT_EQ(p.a->Seal(ContentType::kApplicationData, 1, 78, plain, small), 0u);
+  EXPECT_EQ(p.a->Seal(ContentType::kApplicationData, 1, kMaxDtlsSequence + 1, plain, record), 0u);
+  std::vector<uint8_t> out(64);
+  auto n = p.b->Open(ParseDtlsRecord(record).value(), out);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(std::vector<uint8_t>(out.begin(), out.begin() + *n), plain);
+  EXPECT_FALSE(p.a->Open(ParseDtlsRecord(record).value(), out).has_value());  // wrong key
+  // Renumbered by its sealer: the new number is in the header and nonce, and it opens.
+  ASSERT_TRUE(p.a->Renumber(record, 1000));
+  auto v = ParseDtlsRecord(record).value();
+  EXPECT_EQ(v.sequence, 1000u);
+  EXPECT_TRUE(std::equal(record.begin() + 3, record.begin() + 11, record.begin() + 13));
+  n = p.b->Open(v, out);
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(std::vector<uint8_t>(out.begin(), out.begin() + *n), plain);
+  // B cannot renumber A's record (not its write key): refused, and no plaintext left behind.
+  auto copy = record;
+  EXPECT_FALSE(p.b->Renumber(copy, 1001));
+  EXPECT_EQ(std::search(copy.begin(), copy.end(), plain.begin(), plain.end()), copy.end());
+}
+
+INSTANTIATE_TEST_SUITE_P(Aes128And256, AeadRecordCipherTest, ::testing::Values(16u, 32u));
 
 }  // namespace
 }  // namespace sluice::dtls
