@@ -97,8 +97,9 @@ void DtlsEngine::Impl::ActivateFastPath() {
   // Seed the replay window with the authenticated epoch-1 records of the datagram that
   // completed the handshake (OpenSSL has consumed them). The receive ring's free slot is
   // scratch space here: nothing is committed.
-  for (auto rest = rx_datagram; auto r = ParseDtlsRecord(rest);
-       rest = rest.subspan(r->record.size())) {
+  std::span<const uint8_t> rest = rx_datagram;
+  while (auto r = ParseDtlsRecord(rest)) {
+    rest = rest.subspan(r->record.size());
     if (r->epoch != kFastPathEpoch) continue;
     // The Finished and any data are sealed with the peer's write key, like application data.
     std::span<uint8_t> scratch = rx_ring.WritableTail();
