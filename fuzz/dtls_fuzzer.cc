@@ -4,6 +4,11 @@
 // report kConnected must agree on the SRTP keys and carry an unmutated record intact (abort
 // otherwise).
 //
+// The AES-GCM record fast path (DtlsConfig::aead_fast_path) is on or off per side (first
+// byte), and three operations aim at its record parser and receive path: a crafted epoch-1
+// application_data record (any sequence number, length field and body), several queued
+// datagrams packed into one, and a replay of the last datagram delivered.
+//
 // Built as fuzz_dtls with libFuzzer (see the report: fuzz/CMakeLists.txt does not list dtls
 // yet), and always as a corpus replay test (unit_dtls's CMakeLists) so g++ and asan builds run
 // every seed in tests/unit/dtls/fuzz/corpus/.
@@ -63,35 +68,56 @@ const DtlsCertificate& Cert(int which) {
   return which == 0 ? a : z;
 }
 
+std::vector<uint8_t> last_delivered;
+
 void Deliver(Peer& from, Peer& to, Instant now, int mutate_at = -1, uint8_t mask = 0) {
   if (from.outbox.empty()) return;
   std::vector<uint8_t> d = std::move(from.outbox.front());
   from.outbox.pop_front();
   if (mutate_at >= 0 && !d.empty()) d[static_cast<size_t>(mutate_at) % d.size()] ^= mask;
   to.engine.HandleReceive(now, d);
+  last_delivered = std::move(d);
   to.Drain();
+}
+
+// An epoch-1 application_data record header (RFC 6347 §4.1) with a fuzzed sequence number and
+// length field, followed by up to 255 fuzzed bytes (the length field need not match).
+std::vector<uint8_t> CraftRecord(Input& in) {
+  std::vector<uint8_t> r = {23, 0xFE, 0xFD, 0, 1};
+  for (int i = 0; i < 6; ++i) r.push_back(in.Byte() & ((in.Byte() & 1) ? 0xFF : 0x00));
+  const uint8_t len = in.Byte();
+  r.push_back(0);
+  r.push_back(len);
+  auto body = in.Bytes(in.Byte());
+  r.insert(r.end(), body.begin(), body.end());
+  return r;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Input in{data, size};
+  // Bit 0: the server is started late (early records path); bits 1, 2: A's and Z's fast path
+  // off.
+  const uint8_t first = in.Byte();
+  const bool late_server = (first & 1) != 0;
   DtlsConfig config;
   config.initial_retransmit_timeout = milliseconds(100);
   config.max_retransmit_timeout = milliseconds(400);
+  config.aead_fast_path = (first & 2) == 0;
   Peer a{DtlsEngine::Create(Cert(0), config).value()};
+  config.aead_fast_path = (first & 4) == 0;
   Peer z{DtlsEngine::Create(Cert(1), config).value()};
   Instant now = Instant{} + seconds(1000);
-  Input in{data, size};
+  last_delivered.clear();
 
-  // The server may be started late (early records path).
-  const bool late_server = (in.Byte() & 1) != 0;
   if (!late_server) (void)z.engine.Start(now, DtlsRole::kServer, Cert(0).fingerprint());
   (void)a.engine.Start(now, DtlsRole::kClient, Cert(1).fingerprint());
   a.Drain();
   z.Drain();
 
   for (int ops = 0; !in.empty() && ops < 200; ++ops) {
-    switch (in.Byte() % 11) {
+    switch (in.Byte() % 14) {
       case 0: Deliver(a, z, now); break;
       case 1: Deliver(z, a, now); break;
       case 2: {
@@ -143,6 +169,40 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (in.Byte() == 0xC1) ((in.Byte() & 1) ? a : z).engine.Close();
         a.Drain();
         z.Drain();
+        break;
+      case 11: {  // a crafted record, alone or after a genuine datagram
+        Peer& to = (in.Byte() & 1) ? a : z;
+        Peer& from = &to == &a ? z : a;
+        std::vector<uint8_t> d;
+        if ((in.Byte() & 1) && !from.outbox.empty()) {
+          d = std::move(from.outbox.front());
+          from.outbox.pop_front();
+        }
+        auto crafted = CraftRecord(in);
+        d.insert(d.end(), crafted.begin(), crafted.end());
+        to.engine.HandleReceive(now, d);
+        to.Drain();
+        break;
+      }
+      case 12: {  // up to 4 queued datagrams packed into one (RFC 6347 §4.1)
+        Peer& from = (in.Byte() & 1) ? a : z;
+        Peer& to = &from == &a ? z : a;
+        std::vector<uint8_t> d;
+        for (int n = 1 + in.Byte() % 4; n > 0 && !from.outbox.empty(); --n) {
+          d.insert(d.end(), from.outbox.front().begin(), from.outbox.front().end());
+          from.outbox.pop_front();
+        }
+        if (!d.empty()) to.engine.HandleReceive(now, d);
+        to.Drain();
+        break;
+      }
+      case 13:  // replay the last datagram delivered, to either side
+        if (!last_delivered.empty()) {
+          Peer& to = (in.Byte() & 1) ? a : z;
+          const std::vector<uint8_t> copy = last_delivered;
+          to.engine.HandleReceive(now, copy);
+          to.Drain();
+        }
         break;
     }
   }

@@ -116,7 +116,7 @@ Result<void> DtlsEngine::Start(Instant now, DtlsRole role,
   // Replay what arrived before Start(), e.g. a ClientHello ahead of the SDP answer.
   while (auto early = s.early_ring.Front()) {
     if (s.state == DtlsState::kConnecting || s.state == DtlsState::kConnected) {
-      s.FeedDatagram(*early);
+      s.Receive(*early);
     }
     s.early_ring.Pop();
   }
@@ -138,8 +138,7 @@ void DtlsEngine::HandleReceive(Instant now, std::span<const uint8_t> datagram) {
       return;
     case DtlsState::kConnecting:
     case DtlsState::kConnected:
-      // RFC 6347 §4.1.2.7: "invalid records SHOULD be silently discarded": OpenSSL does.
-      s.FeedDatagram(datagram);
+      s.Receive(datagram);
       return;
     case DtlsState::kClosed:
     case DtlsState::kFailed:
@@ -265,6 +264,7 @@ Result<void> DtlsEngine::Send(std::span<const uint8_t> data) {
   if (s.tx_ring.full()) {
     return MakeError(ErrorCode::kExhausted, "DTLS transmit ring is full: drain PollTransmit()");
   }
+  if (s.fast.cipher) return s.SendWithFastPath(data);
   ERR_clear_error();
   const int n = SSL_write(s.ssl, data.data(), static_cast<int>(data.size()));
   if (n <= 0) {
@@ -295,6 +295,7 @@ DtlsRole DtlsEngine::role() const { return impl_->role; }
 const DtlsStats& DtlsEngine::stats() const { return impl_->stats; }
 const SrtpKeyingMaterial& DtlsEngine::srtp_keying_material() const { return impl_->keys; }
 const DtlsFingerprint& DtlsEngine::remote_fingerprint() const { return impl_->remote_fp; }
+bool DtlsEngine::aead_fast_path_active() const { return impl_->fast.cipher != nullptr; }
 const char* DtlsEngine::cipher_suite() const {
   const SSL_CIPHER* cipher = SSL_get_current_cipher(impl_->ssl);
   return cipher != nullptr ? SSL_CIPHER_get_name(cipher) : "";

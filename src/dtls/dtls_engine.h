@@ -76,6 +76,12 @@ struct DtlsConfig {
   size_t transmit_slots = 16;
   size_t receive_slots = 16;
   size_t early_record_slots = 4;
+  // Application-data fast path: once the handshake is done with an AES-128-GCM or AES-256-GCM
+  // suite, the engine seals and opens application_data records of the new epoch itself with
+  // pre-keyed EVP contexts (TLS 1.2 key expansion of OpenSSL's master secret) instead of
+  // SSL_write/SSL_read; OpenSSL keeps the handshake, its retransmissions, alerts and close.
+  // Other suites always use OpenSSL's record layer. Off: OpenSSL does every record.
+  bool aead_fast_path = true;
 };
 
 enum class DtlsEventType : uint8_t {
@@ -110,6 +116,17 @@ struct DtlsStats {
   uint64_t receive_dropped = 0;       // application data with the receive ring full / too big
   uint64_t application_records_sent = 0;
   uint64_t application_records_received = 0;
+  // Fast path (DtlsConfig::aead_fast_path): application records we sealed / opened ourselves;
+  // OpenSSL's own new-epoch records (alerts, a retransmitted Finished) that we renumbered after
+  // taking over the sequence; received application records dropped because they failed
+  // authentication, were replayed or older than the 64-record window (RFC 6347 §4.1.2.6), or
+  // were too short or cut off.
+  uint64_t fast_records_sent = 0;
+  uint64_t fast_records_received = 0;
+  uint64_t fast_records_renumbered = 0;
+  uint64_t fast_auth_failed = 0;
+  uint64_t fast_replayed = 0;
+  uint64_t fast_malformed = 0;
 };
 
 class DtlsEngine {
@@ -151,6 +168,9 @@ class DtlsEngine {
   // After kConnected: the negotiated profile and keys, and OpenSSL's cipher suite name.
   const SrtpKeyingMaterial& srtp_keying_material() const;
   const char* cipher_suite() const;
+  // True once application records go through the AES-GCM fast path (DtlsConfig::aead_fast_path
+  // and an AES-GCM suite, from kConnected on).
+  bool aead_fast_path_active() const;
   // The fingerprint the peer's certificate was checked against.
   const DtlsFingerprint& remote_fingerprint() const;
 

@@ -184,6 +184,7 @@ void DtlsEngine::Impl::OnHandshakeDone() {
     }
     keys = *material;
   }
+  ActivateFastPath();
   state = DtlsState::kConnected;
   PushEvent(DtlsEventType::kConnected);
 }

@@ -18,7 +18,10 @@
 
 #include "dtls/datagram_bio.h"
 #include "dtls/datagram_ring.h"
+#include "dtls/dtls_aead_record_cipher.h"
 #include "dtls/dtls_engine.h"
+#include "dtls/dtls_record.h"
+#include "dtls/dtls_replay_window.h"
 
 namespace sluice::dtls {
 
@@ -65,6 +68,23 @@ struct DtlsEngine::Impl final : DatagramBioHandler {
   void Fail(Error error, int alert, bool alert_from_peer);
   void PushEvent(DtlsEventType type, Error error = {}, int alert = -1, bool from_peer = false);
   void FeedDatagram(std::span<const uint8_t> datagram);
+  // A DTLS datagram while connecting or connected: RFC 6347 §4.1.2.7, "invalid records SHOULD
+  // be silently discarded": OpenSSL does, and so does the fast path (which counts them).
+  void Receive(std::span<const uint8_t> datagram) {
+    if (fast.cipher) {
+      ReceiveWithFastPath(datagram);
+    } else {
+      FeedDatagram(datagram);
+    }
+  }
+
+  // AES-GCM application-data fast path (dtls_engine_fast_path.cc).
+  void ActivateFastPath();
+  void ReceiveWithFastPath(std::span<const uint8_t> datagram);
+  void ReceiveFastRecord(const DtlsRecordView& record);
+  Result<void> SendWithFastPath(std::span<const uint8_t> data);
+  void NoteOpenSslRecords(std::span<const uint8_t> datagram);
+  void WriteRenumbered(std::span<const uint8_t> datagram);
   void StopTimer() {
     deadline.reset();
     openssl_timer = nullptr;
@@ -79,6 +99,11 @@ struct DtlsEngine::Impl final : DatagramBioHandler {
     return static_cast<int>(n);
   }
   void OnBioWrite(std::span<const uint8_t> datagram) override {
+    if (fast.cipher) {  // we own the sequence numbers of the new epoch now
+      WriteRenumbered(datagram);
+      return;
+    }
+    if (config.aead_fast_path) NoteOpenSslRecords(datagram);
     if (!tx_ring.Push(datagram)) ++stats.transmit_dropped;  // as a lossy link would
   }
   void OnBioTimer(timeval* next_timeout) override {
@@ -186,6 +211,16 @@ struct DtlsEngine::Impl final : DatagramBioHandler {
   int alert_sent = -1;
   SrtpKeyingMaterial keys;
   DtlsStats stats;
+
+  // The fast path's state (dtls_engine_fast_path.cc explains the sequence-number rules).
+  struct FastPath {
+    std::unique_ptr<DtlsAeadRecordCipher> cipher;  // set at kConnected if the suite fits
+    DtlsReplayWindow window;                      // the peer's records in the new epoch
+    uint64_t next_write_sequence = 0;
+    // The highest new-epoch sequence number OpenSSL wrote before we took over.
+    uint64_t openssl_highest_sequence = 0;
+    bool openssl_wrote_new_epoch = false;
+  } fast;
 };
 
 }  // namespace sluice::dtls

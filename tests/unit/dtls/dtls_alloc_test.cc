@@ -14,12 +14,17 @@
 namespace sluice::dtls {
 namespace {
 
-TEST(DtlsAllocTest, TenThousandRecordsEachWayAllocateNothing) {
+// Both record paths: the AES-GCM fast path (default) and OpenSSL's record layer.
+class DtlsAllocTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(DtlsAllocTest, TenThousandRecordsEachWayAllocateNothing) {
   const uint64_t openssl_at_start = sluice::test::OpenSslAllocationCount();
   auto cert_a = DtlsCertificate::Generate().value();
   auto cert_z = DtlsCertificate::Generate().value();
-  auto a = DtlsEngine::Create(cert_a).value();
-  auto z = DtlsEngine::Create(cert_z).value();
+  DtlsConfig config;
+  config.aead_fast_path = GetParam();
+  auto a = DtlsEngine::Create(cert_a, config).value();
+  auto z = DtlsEngine::Create(cert_z, config).value();
   sluice::test::FakeClock clock;
   ASSERT_TRUE(z.Start(clock.now(), DtlsRole::kServer, cert_a.fingerprint()).ok());
   ASSERT_TRUE(a.Start(clock.now(), DtlsRole::kClient, cert_z.fingerprint()).ok());
@@ -30,6 +35,8 @@ TEST(DtlsAllocTest, TenThousandRecordsEachWayAllocateNothing) {
   }
   ASSERT_EQ(a.state(), DtlsState::kConnected);
   ASSERT_EQ(z.state(), DtlsState::kConnected);
+  ASSERT_EQ(a.aead_fast_path_active(), GetParam());
+  ASSERT_EQ(z.aead_fast_path_active(), GetParam());
   if (sluice::test::OpenSslAllocationsCounted()) {
     EXPECT_GT(sluice::test::OpenSslAllocationCount(), openssl_at_start)
         << "the OpenSSL hook counts";
@@ -75,6 +82,9 @@ TEST(DtlsAllocTest, TenThousandRecordsEachWayAllocateNothing) {
     GTEST_SKIP() << "OpenSSL allocated before the counting hooks could be installed";
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(RecordPaths, DtlsAllocTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "FastPath" : "OpenSsl"; });
 
 }  // namespace
 }  // namespace sluice::dtls
