@@ -18,6 +18,7 @@
 #include <usrsctp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -53,6 +54,11 @@ struct Channel {
   bool closed_reported = false;
   size_t buffered = 0;
   size_t low_threshold = 0;
+  // usrsctp_sendv parameters of this channel's data messages, built on the first send and
+  // rebuilt when the state changes (unordered only once open); only the PPID varies per message.
+  struct sctp_sendv_spa data_spa{};
+  bool data_spa_valid = false;
+  ChannelState data_spa_state = ChannelState::kConnecting;
 };
 
 struct Pending {
@@ -96,6 +102,11 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
   Instant last_now{};
 
   std::unordered_map<uint16_t, Channel> channels;
+  // One-entry lookup cache for the per-message paths (Send, FlushPending, OnMessage): bulk
+  // traffic runs on one stream. unordered_map nodes never move, so only erasing a channel
+  // (EraseChannel, channels.clear) clears it.
+  uint16_t cached_sid = 0;
+  Channel* cached_channel = nullptr;
   std::deque<SctpEvent> events;
 
   // Send queue (messages usrsctp has not taken yet), FIFO across streams.
@@ -110,6 +121,12 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
   size_t tx_head = 0, tx_count = 0;
   bool tx_out = false;            // the head slot is lent to the caller
 
+  // Set by usrsctp's socket upcall when the receive buffer has something to read (data or a
+  // notification), cleared just before a read that finds nothing. Pull skips usrsctp_recvv
+  // (a lock round trip and an EWOULDBLOCK) when it is clear: the sender's side, which only
+  // ever receives SACKs, never reads. Atomic: usrsctp's iterator thread may run the upcall.
+  std::atomic<bool> readable{true};
+
   // Receive: one message being assembled.
   std::vector<uint8_t> rx;
   size_t rx_len = 0;
@@ -122,6 +139,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
   ~Impl() {
     if (handle) handle->sink = nullptr;  // nothing more reaches our queues
     if (sock) {
+      usrsctp_set_upcall(sock, nullptr, nullptr);
       struct linger l{1, 0};  // close = ABORT, free at once
       usrsctp_setsockopt(sock, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
       usrsctp_close(sock);
@@ -131,12 +149,37 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
 
   // ---- setup -------------------------------------------------------------------------------
 
+  // usrsctp calls this (socket buffer lock released) whenever the socket's receive or send
+  // buffer changes state; only "readable" matters to us.
+  static void OnUpcall(struct socket* so, void* arg, int /*flags*/) {
+    if (usrsctp_get_events(so) & SCTP_EVENT_READ) {
+      static_cast<Impl*>(arg)->readable.store(true, std::memory_order_release);
+    }
+  }
+
+  Channel* FindChannel(uint16_t sid) {
+    if (cached_channel != nullptr && cached_sid == sid) return cached_channel;
+    auto it = channels.find(sid);
+    if (it == channels.end()) return nullptr;
+    cached_sid = sid;
+    cached_channel = &it->second;
+    return cached_channel;
+  }
+
+  void EraseChannel(std::unordered_map<uint16_t, Channel>::iterator it) {
+    cached_channel = nullptr;
+    channels.erase(it);
+  }
+
   Result<void> Open() {
     handle = usrsctp_library::Acquire(this);
     sock = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, nullptr, nullptr, 0, nullptr);
     if (!sock) return MakeError(ErrorCode::kInternal, "sctp: usrsctp_socket failed");
     if (usrsctp_set_non_blocking(sock, 1) < 0) {
       return MakeError(ErrorCode::kInternal, "sctp: cannot make the socket non-blocking");
+    }
+    if (usrsctp_set_upcall(sock, &Impl::OnUpcall, this) < 0) {
+      return MakeError(ErrorCode::kInternal, "sctp: cannot set the socket upcall");
     }
     int on = 1;
     // RFC 8831 §6.1 "The SCTP association MUST support ... stream reset [RFC6525]".
@@ -277,15 +320,12 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     nodelay = on;
   }
 
-  // 0, or the errno of usrsctp_sendv.
-  int SendToUsrsctp(const Channel& ch, uint32_t ppid, std::span<const uint8_t> data) {
+  static struct sctp_sendv_spa BuildSpa(const Channel& ch, bool dcep) {
     struct sctp_sendv_spa spa{};
     spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
     spa.sendv_sndinfo.snd_sid = ch.info.stream_id;
-    spa.sendv_sndinfo.snd_ppid = htonl(ppid);
     const auto& o = ch.info.options;
     // RFC 8832 §6: until the DATA_CHANNEL_ACK arrives, user messages go ordered.
-    const bool dcep = ppid == static_cast<uint32_t>(Ppid::kDcep);
     const bool unordered = !dcep && !o.ordered && ch.state == ChannelState::kOpen;
     if (unordered) spa.sendv_sndinfo.snd_flags |= SCTP_UNORDERED;
     if (!dcep && (o.max_retransmits || o.max_packet_life_time_ms)) {
@@ -298,8 +338,25 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
         spa.sendv_prinfo.pr_value = *o.max_packet_life_time_ms;
       }
     }
-    const ssize_t n = usrsctp_sendv(sock, data.data(), data.size(), nullptr, 0, &spa,
-                                    sizeof(spa), SCTP_SENDV_SPA, 0);
+    return spa;
+  }
+
+  // 0, or the errno of usrsctp_sendv.
+  int SendToUsrsctp(Channel& ch, uint32_t ppid, std::span<const uint8_t> data) {
+    const bool dcep = ppid == static_cast<uint32_t>(Ppid::kDcep);
+    struct sctp_sendv_spa dcep_spa;
+    struct sctp_sendv_spa* spa = &ch.data_spa;
+    if (dcep) {
+      dcep_spa = BuildSpa(ch, true);
+      spa = &dcep_spa;
+    } else if (!ch.data_spa_valid || ch.data_spa_state != ch.state) {
+      ch.data_spa = BuildSpa(ch, false);
+      ch.data_spa_valid = true;
+      ch.data_spa_state = ch.state;
+    }
+    spa->sendv_sndinfo.snd_ppid = htonl(ppid);
+    const ssize_t n = usrsctp_sendv(sock, data.data(), data.size(), nullptr, 0, spa,
+                                    sizeof(*spa), SCTP_SENDV_SPA, 0);
     if (n < 0) return errno == 0 ? EIO : errno;
     return 0;
   }
@@ -327,14 +384,14 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     send_blocked = false;
     while (!pending.empty()) {
       Pending& p = pending.front();
-      auto it = channels.find(p.stream_id);
-      if (it == channels.end()) {  // channel gone (abort / closed by the peer)
+      Channel* found = FindChannel(p.stream_id);
+      if (found == nullptr) {  // channel gone (abort / closed by the peer)
         pending_bytes -= p.data.size();
         Recycle(std::move(p.data));
         pending.pop_front();
         continue;
       }
-      Channel& ch = it->second;
+      Channel& ch = *found;
       if (config.batch_small_messages) SetNoDelay(pending.size() == 1);
       const int err = SendToUsrsctp(ch, p.ppid, p.data);
       if (err == EWOULDBLOCK || err == EAGAIN) {
@@ -363,9 +420,9 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
   }
 
   Result<void> Send(uint16_t sid, MessageType type, std::span<const uint8_t> data) {
-    auto it = channels.find(sid);
-    if (it == channels.end()) return MakeError(ErrorCode::kNotFound, "sctp: no channel on this stream");
-    Channel& ch = it->second;
+    Channel* found = FindChannel(sid);
+    if (found == nullptr) return MakeError(ErrorCode::kNotFound, "sctp: no channel on this stream");
+    Channel& ch = *found;
     if (ch.state == ChannelState::kClosing || closed) {
       return MakeError(ErrorCode::kInvalidState, "sctp: channel is closing or closed");
     }
@@ -386,7 +443,12 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     ++stats.messages_sent;
     stats.bytes_sent += data.size();
     last_activity = last_now;
-    if (connected && pending.empty() && !config.batch_small_messages) {
+    // Batching pays only for messages that can share a packet with another one; a bigger
+    // message goes to usrsctp at once (no staging copy) when nothing is queued ahead of it,
+    // with NODELAY on so its last fragment is not held back for a SACK.
+    const bool direct = !config.batch_small_messages || payload.size() > config.mtu / 2;
+    if (connected && pending.empty() && direct) {
+      if (config.batch_small_messages) SetNoDelay(true);
       const int err = SendToUsrsctp(ch, ppid, payload);
       if (err == 0) return Ok();
       if (err != EWOULDBLOCK && err != EAGAIN) {
@@ -498,7 +560,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     if (ch.state == ChannelState::kClosing) return Ok();
     if (!connected) {  // never reached the peer
       ReportClosed(ch);
-      channels.erase(it);
+      EraseChannel(it);
       return Ok();
     }
     ch.state = ChannelState::kClosing;
@@ -553,14 +615,14 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
       QueueReset(ch);
     }
     ReportClosed(ch);
-    if (ch.outgoing_reset_done) channels.erase(it);
+    if (ch.outgoing_reset_done) EraseChannel(it);
   }
 
   void OnOutgoingResetDone(uint16_t sid) {
     auto it = channels.find(sid);
     if (it == channels.end()) return;
     it->second.outgoing_reset_done = true;
-    if (it->second.incoming_reset) channels.erase(it);
+    if (it->second.incoming_reset) EraseChannel(it);
   }
 
   void DropQueued(uint16_t sid, Channel& ch) {
@@ -598,7 +660,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
       auto it = channels.find(sid);
       if (sid >= outgoing_streams) {  // the peer allows fewer streams than the id we took
         ReportClosed(it->second);
-        channels.erase(it);
+        EraseChannel(it);
         continue;
       }
       Announce(it->second);
@@ -614,6 +676,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     for (auto& [sid, ch] : channels) ids.push_back(sid);
     std::sort(ids.begin(), ids.end());
     for (uint16_t sid : ids) ReportClosed(channels[sid]);
+    cached_channel = nullptr;
     channels.clear();
     while (!pending.empty()) {
       ++stats.transmit_dropped;
@@ -764,8 +827,8 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
         ++stats.messages_rejected;  // unknown PPID: counted, not delivered
         return std::nullopt;
     }
-    auto it = channels.find(sid);
-    if (it == channels.end() || it->second.incoming_reset) {
+    const Channel* ch = FindChannel(sid);
+    if (ch == nullptr || ch->incoming_reset) {
       ++stats.messages_rejected;  // no channel (never opened, or closed): counted
       return std::nullopt;
     }
@@ -780,19 +843,20 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     if (!sock) return std::nullopt;
     for (int guard = 0; guard < 1 << 16; ++guard) {
       if (!events.empty()) break;
+      // Cleared before the read: an upcall during or after it sets it again.
+      if (!readable.exchange(false, std::memory_order_acq_rel)) return std::nullopt;
       struct sctp_rcvinfo info{};
       socklen_t info_len = sizeof(info);
       unsigned int info_type = SCTP_RECVV_NOINFO;
       int flags = 0;
-      struct sockaddr_conn from{};
-      socklen_t from_len = sizeof(from);
       // A notification never splits a data message (fragment interleave level 0), so both
       // read into the message buffer after what has been assembled so far.
       uint8_t* dst = rx.data() + rx_len;
       size_t room = rx.size() - rx_len;
-      const ssize_t n = usrsctp_recvv(sock, dst, room, reinterpret_cast<struct sockaddr*>(&from),
-                                      &from_len, &info, &info_len, &info_type, &flags);
+      const ssize_t n = usrsctp_recvv(sock, dst, room, nullptr, nullptr, &info, &info_len,
+                                      &info_type, &flags);
       if (n <= 0) return std::nullopt;  // EWOULDBLOCK (or EOF, reported by ASSOC_CHANGE)
+      readable.store(true, std::memory_order_relaxed);  // more may be waiting
       const size_t got = static_cast<size_t>(n);
       if (flags & MSG_NOTIFICATION) {
         if (!(flags & MSG_EOR)) {
@@ -943,6 +1007,8 @@ std::optional<SctpEvent> SctpTransport::PollEvent() { return impl_->PollEvent();
 void SctpTransport::HandleTimeout(Instant now) {
   Impl& s = *impl_;
   s.Tick(now);
+  // Belt and braces for the upcall-driven read flag: a timer tick always looks once.
+  s.readable.store(true, std::memory_order_relaxed);
   s.FlushPending();
   s.RequestResets();
 }
