@@ -137,6 +137,11 @@ void BM_SctpDtls(benchmark::State& state) {
   state.counters["pkts/msg"] = benchmark::Counter(
       static_cast<double>(pair.a().sctp().stats().packets_sent - packets_before) /
       static_cast<double>(sent));
+  // Packets the harness lost (DTLS ring full, SCTP transmit queue full): SCTP recovers them,
+  // by retransmission (reliable) or FORWARD-TSN (unreliable), so they cost time or messages.
+  state.counters["lost_pkts"] = benchmark::Counter(static_cast<double>(
+      pair.a().dtls_send_refused() + pair.z().dtls_send_refused() +
+      pair.a().sctp().stats().transmit_dropped + pair.z().sctp().stats().transmit_dropped));
   SetThroughput(state, received, received_bytes);
 }
 

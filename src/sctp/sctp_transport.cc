@@ -1,17 +1,21 @@
 // SctpTransport on usrsctp (AF_CONN, no threads). See sctp_transport.h for the contract and
 // usrsctp_library.h for the process-wide parts (init, timers, output callback, CRC32c).
 //
-// Send path: Send() hands a message to usrsctp at once (non-blocking usrsctp_sendv) when
-// nothing is queued ahead of it; when usrsctp's send buffer is full (EWOULDBLOCK) the message is
-// copied into our queue (buffers reused) and counted in buffered_amount until usrsctp takes it.
-// With batch_small_messages, messages are queued and handed over together on the next
-// PollTransmit / HandleReceive / HandleTimeout, with Nagle on (SCTP_NODELAY off) for all but
-// the last one: usrsctp bundles the DATA chunks into full packets and the last send, with
-// NODELAY on, pushes the remainder out at once (no Nagle wait for a SACK).
+// Send path: Send() hands a message to usrsctp at once (non-blocking usrsctp_sendv, no copy of
+// ours; the usrsctp_sendv parameters are built once per channel) when nothing is queued ahead
+// of it; when usrsctp's send buffer is full (EWOULDBLOCK) the message is copied into our queue
+// (buffers reused) and counted in buffered_amount until usrsctp takes it.
+// With batch_small_messages, messages of up to mtu / 2 bytes (two or more fit a packet) are
+// queued and handed over together on the next PollTransmit / HandleReceive / HandleTimeout,
+// with Nagle on (SCTP_NODELAY off) except for the message that fills a packet or ends the
+// queue, which goes with NODELAY on: usrsctp sends full packets and nothing waits for a SACK
+// (FlushPending). Bigger messages are not batched (they take a packet or more each).
 //
 // Receive path: PollEvent pulls from usrsctp (usrsctp_recvv) only when the caller asks, one
-// message at a time, straight into one reusable buffer. A caller that stops polling stops the
-// reads, usrsctp's receive window closes and the peer's sender is held back: bounded memory.
+// message at a time, straight into one reusable buffer, and only when usrsctp's socket upcall
+// said there is something to read (no EWOULDBLOCK round trips; the sending side, which gets
+// only SACKs, never calls usrsctp_recvv). A caller that stops polling stops the reads,
+// usrsctp's receive window closes and the peer's sender is held back: bounded memory.
 #include "sctp/sctp_transport.h"
 
 #include <arpa/inet.h>
