@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "sctp/dcep_message.h"
+#include "sctp/ring_queue.h"
 #include "sctp/sctp_abort_reason.h"
 #include "sctp/usrsctp_library.h"
 
@@ -114,7 +115,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
   std::deque<SctpEvent> events;
 
   // Send queue (messages usrsctp has not taken yet), FIFO across streams.
-  std::deque<Pending> pending;
+  RingQueue<Pending> pending;
   std::vector<std::vector<uint8_t>> spare_buffers;
   size_t pending_bytes = 0;
   bool send_blocked = false;      // usrsctp said EWOULDBLOCK; retry on the next input
@@ -556,11 +557,10 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     std::vector<uint8_t> bytes(open.SerializedSize());
     (void)open.SerializeTo(bytes).value();
     // Messages Send() queued before the association was up must follow the OPEN.
-    auto first = std::find_if(pending.begin(), pending.end(),
-                              [&](const Pending& p) { return p.stream_id == ch.info.stream_id; });
-    if (first != pending.end()) {
+    for (size_t i = 0; i < pending.size(); ++i) {
+      if (pending[i].stream_id != ch.info.stream_id) continue;
       pending_bytes += bytes.size();
-      pending.insert(first, Pending{ch.info.stream_id, static_cast<uint32_t>(Ppid::kDcep), bytes});
+      pending.insert(i, Pending{ch.info.stream_id, static_cast<uint32_t>(Ppid::kDcep), bytes});
       return;
     }
     SendControl(ch, bytes);
@@ -654,16 +654,13 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
 
   void DropQueued(uint16_t sid, Channel& ch) {
     if (ch.buffered == 0) return;
-    for (auto p = pending.begin(); p != pending.end();) {
-      if (p->stream_id == sid) {
-        pending_bytes -= p->data.size();
-        ++stats.transmit_dropped;
-        Recycle(std::move(p->data));
-        p = pending.erase(p);
-      } else {
-        ++p;
-      }
-    }
+    pending.EraseIf([&](Pending& p) {
+      if (p.stream_id != sid) return false;
+      pending_bytes -= p.data.size();
+      ++stats.transmit_dropped;
+      Recycle(std::move(p.data));
+      return true;
+    });
     ch.buffered = 0;
   }
 
