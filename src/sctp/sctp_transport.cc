@@ -1,23 +1,28 @@
 // SctpTransport on usrsctp (AF_CONN, no threads). See sctp_transport.h for the contract and
 // usrsctp_library.h for the process-wide parts (init, timers, output callback, CRC32c).
 //
-// Send path: Send() hands a message to usrsctp at once (non-blocking usrsctp_sendv) when
-// nothing is queued ahead of it; when usrsctp's send buffer is full (EWOULDBLOCK) the message is
-// copied into our queue (buffers reused) and counted in buffered_amount until usrsctp takes it.
-// With batch_small_messages, messages are queued and handed over together on the next
-// PollTransmit / HandleReceive / HandleTimeout, with Nagle on (SCTP_NODELAY off) for all but
-// the last one: usrsctp bundles the DATA chunks into full packets and the last send, with
-// NODELAY on, pushes the remainder out at once (no Nagle wait for a SACK).
+// Send path: Send() hands a message to usrsctp at once (non-blocking usrsctp_sendv, no copy of
+// ours; the usrsctp_sendv parameters are built once per channel) when nothing is queued ahead
+// of it; when usrsctp's send buffer is full (EWOULDBLOCK) the message is copied into our queue
+// (buffers reused) and counted in buffered_amount until usrsctp takes it.
+// With batch_small_messages, messages of up to mtu / 2 bytes (two or more fit a packet) are
+// queued and handed over together on the next PollTransmit / HandleReceive / HandleTimeout,
+// with Nagle on (SCTP_NODELAY off) except for the message that fills a packet or ends the
+// queue, which goes with NODELAY on: usrsctp sends full packets and nothing waits for a SACK
+// (FlushPending). Bigger messages are not batched (they take a packet or more each).
 //
 // Receive path: PollEvent pulls from usrsctp (usrsctp_recvv) only when the caller asks, one
-// message at a time, straight into one reusable buffer. A caller that stops polling stops the
-// reads, usrsctp's receive window closes and the peer's sender is held back: bounded memory.
+// message at a time, straight into one reusable buffer, and only when usrsctp's socket upcall
+// said there is something to read (no EWOULDBLOCK round trips; the sending side, which gets
+// only SACKs, never calls usrsctp_recvv). A caller that stops polling stops the reads,
+// usrsctp's receive window closes and the peer's sender is held back: bounded memory.
 #include "sctp/sctp_transport.h"
 
 #include <arpa/inet.h>
 #include <usrsctp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -25,6 +30,7 @@
 #include <vector>
 
 #include "sctp/dcep_message.h"
+#include "sctp/ring_queue.h"
 #include "sctp/sctp_abort_reason.h"
 #include "sctp/usrsctp_library.h"
 
@@ -53,6 +59,11 @@ struct Channel {
   bool closed_reported = false;
   size_t buffered = 0;
   size_t low_threshold = 0;
+  // usrsctp_sendv parameters of this channel's data messages, built on the first send and
+  // rebuilt when the state changes (unordered only once open); only the PPID varies per message.
+  struct sctp_sendv_spa data_spa{};
+  bool data_spa_valid = false;
+  ChannelState data_spa_state = ChannelState::kConnecting;
 };
 
 struct Pending {
@@ -96,10 +107,15 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
   Instant last_now{};
 
   std::unordered_map<uint16_t, Channel> channels;
+  // One-entry lookup cache for the per-message paths (Send, FlushPending, OnMessage): bulk
+  // traffic runs on one stream. unordered_map nodes never move, so only erasing a channel
+  // (EraseChannel, channels.clear) clears it.
+  uint16_t cached_sid = 0;
+  Channel* cached_channel = nullptr;
   std::deque<SctpEvent> events;
 
   // Send queue (messages usrsctp has not taken yet), FIFO across streams.
-  std::deque<Pending> pending;
+  RingQueue<Pending> pending;
   std::vector<std::vector<uint8_t>> spare_buffers;
   size_t pending_bytes = 0;
   bool send_blocked = false;      // usrsctp said EWOULDBLOCK; retry on the next input
@@ -109,6 +125,12 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
   std::vector<std::vector<uint8_t>> tx_slots;
   size_t tx_head = 0, tx_count = 0;
   bool tx_out = false;            // the head slot is lent to the caller
+
+  // Set by usrsctp's socket upcall when the receive buffer has something to read (data or a
+  // notification), cleared just before a read that finds nothing. Pull skips usrsctp_recvv
+  // (a lock round trip and an EWOULDBLOCK) when it is clear: the sender's side, which only
+  // ever receives SACKs, never reads. Atomic: usrsctp's iterator thread may run the upcall.
+  std::atomic<bool> readable{true};
 
   // Receive: one message being assembled.
   std::vector<uint8_t> rx;
@@ -122,6 +144,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
   ~Impl() {
     if (handle) handle->sink = nullptr;  // nothing more reaches our queues
     if (sock) {
+      usrsctp_set_upcall(sock, nullptr, nullptr);
       struct linger l{1, 0};  // close = ABORT, free at once
       usrsctp_setsockopt(sock, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
       usrsctp_close(sock);
@@ -131,12 +154,37 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
 
   // ---- setup -------------------------------------------------------------------------------
 
+  // usrsctp calls this (socket buffer lock released) whenever the socket's receive or send
+  // buffer changes state; only "readable" matters to us.
+  static void OnUpcall(struct socket* so, void* arg, int /*flags*/) {
+    if (usrsctp_get_events(so) & SCTP_EVENT_READ) {
+      static_cast<Impl*>(arg)->readable.store(true, std::memory_order_release);
+    }
+  }
+
+  Channel* FindChannel(uint16_t sid) {
+    if (cached_channel != nullptr && cached_sid == sid) return cached_channel;
+    auto it = channels.find(sid);
+    if (it == channels.end()) return nullptr;
+    cached_sid = sid;
+    cached_channel = &it->second;
+    return cached_channel;
+  }
+
+  void EraseChannel(std::unordered_map<uint16_t, Channel>::iterator it) {
+    cached_channel = nullptr;
+    channels.erase(it);
+  }
+
   Result<void> Open() {
     handle = usrsctp_library::Acquire(this);
     sock = usrsctp_socket(AF_CONN, SOCK_STREAM, IPPROTO_SCTP, nullptr, nullptr, 0, nullptr);
     if (!sock) return MakeError(ErrorCode::kInternal, "sctp: usrsctp_socket failed");
     if (usrsctp_set_non_blocking(sock, 1) < 0) {
       return MakeError(ErrorCode::kInternal, "sctp: cannot make the socket non-blocking");
+    }
+    if (usrsctp_set_upcall(sock, &Impl::OnUpcall, this) < 0) {
+      return MakeError(ErrorCode::kInternal, "sctp: cannot set the socket upcall");
     }
     int on = 1;
     // RFC 8831 §6.1 "The SCTP association MUST support ... stream reset [RFC6525]".
@@ -277,15 +325,12 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     nodelay = on;
   }
 
-  // 0, or the errno of usrsctp_sendv.
-  int SendToUsrsctp(const Channel& ch, uint32_t ppid, std::span<const uint8_t> data) {
+  static struct sctp_sendv_spa BuildSpa(const Channel& ch, bool dcep) {
     struct sctp_sendv_spa spa{};
     spa.sendv_flags = SCTP_SEND_SNDINFO_VALID;
     spa.sendv_sndinfo.snd_sid = ch.info.stream_id;
-    spa.sendv_sndinfo.snd_ppid = htonl(ppid);
     const auto& o = ch.info.options;
     // RFC 8832 §6: until the DATA_CHANNEL_ACK arrives, user messages go ordered.
-    const bool dcep = ppid == static_cast<uint32_t>(Ppid::kDcep);
     const bool unordered = !dcep && !o.ordered && ch.state == ChannelState::kOpen;
     if (unordered) spa.sendv_sndinfo.snd_flags |= SCTP_UNORDERED;
     if (!dcep && (o.max_retransmits || o.max_packet_life_time_ms)) {
@@ -298,8 +343,25 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
         spa.sendv_prinfo.pr_value = *o.max_packet_life_time_ms;
       }
     }
-    const ssize_t n = usrsctp_sendv(sock, data.data(), data.size(), nullptr, 0, &spa,
-                                    sizeof(spa), SCTP_SENDV_SPA, 0);
+    return spa;
+  }
+
+  // 0, or the errno of usrsctp_sendv.
+  int SendToUsrsctp(Channel& ch, uint32_t ppid, std::span<const uint8_t> data) {
+    const bool dcep = ppid == static_cast<uint32_t>(Ppid::kDcep);
+    struct sctp_sendv_spa dcep_spa;
+    struct sctp_sendv_spa* spa = &ch.data_spa;
+    if (dcep) {
+      dcep_spa = BuildSpa(ch, true);
+      spa = &dcep_spa;
+    } else if (!ch.data_spa_valid || ch.data_spa_state != ch.state) {
+      ch.data_spa = BuildSpa(ch, false);
+      ch.data_spa_valid = true;
+      ch.data_spa_state = ch.state;
+    }
+    spa->sendv_sndinfo.snd_ppid = htonl(ppid);
+    const ssize_t n = usrsctp_sendv(sock, data.data(), data.size(), nullptr, 0, spa,
+                                    sizeof(*spa), SCTP_SENDV_SPA, 0);
     if (n < 0) return errno == 0 ? EIO : errno;
     return 0;
   }
@@ -321,21 +383,44 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     }
   }
 
-  // Hands queued messages to usrsctp until it pushes back. Batch mode: the last one with NODELAY.
+  // Bytes a DATA chunk takes in a packet: 16-byte header, payload padded to 4 (RFC 9260 §3.3.1).
+  static size_t ChunkBytes(size_t payload) { return 16 + ((payload + 3) & ~size_t{3}); }
+
+  // Chunk bytes that fit one packet: the mtu less the 12-byte common header, less another 12
+  // for usrsctp's AF_CONN accounting (spp_pathmtu is mtu - 12, see SetPathMtu). Measured: 14
+  // chunks of 64-byte messages (1,120 bytes) per 1,200-byte packet.
+  size_t PacketCapacity() const { return config.mtu - 24; }
+
+  // Hands queued messages to usrsctp until it pushes back.
+  //
+  // Batch mode bundles by hand. usrsctp's Nagle alone (NODELAY off, the last message with
+  // NODELAY on) left packets half full: 6 packets per 32 queued 64-byte messages, the same in a
+  // bare usrsctp pair, because once Nagle releases, usrsctp's chunk output sends what its send
+  // queue holds (sometimes one chunk) before it moves the next packet's worth from the stream
+  // queue. Pushing with NODELAY exactly when a packet is full gives 4 packets per 32 (the
+  // first message of a turn still goes alone: with nothing in flight Nagle does not hold).
   void FlushPending() {
     if (pending.empty() || !connected || !sock) return;
     send_blocked = false;
+    size_t in_packet = 0;  // DATA chunk bytes handed over since the last push
     while (!pending.empty()) {
       Pending& p = pending.front();
-      auto it = channels.find(p.stream_id);
-      if (it == channels.end()) {  // channel gone (abort / closed by the peer)
+      Channel* found = FindChannel(p.stream_id);
+      if (found == nullptr) {  // channel gone (abort / closed by the peer)
         pending_bytes -= p.data.size();
         Recycle(std::move(p.data));
         pending.pop_front();
         continue;
       }
-      Channel& ch = it->second;
-      if (config.batch_small_messages) SetNoDelay(pending.size() == 1);
+      Channel& ch = *found;
+      // Batch mode: Nagle holds the messages back while data is in flight; the one that
+      // completes a packet (the next would not fit) or ends the queue goes with NODELAY on,
+      // so usrsctp sends a full packet at once (see PacketCapacity).
+      bool push = pending.size() == 1;
+      in_packet += ChunkBytes(p.data.size());
+      if (!push && in_packet + ChunkBytes(pending[1].data.size()) > PacketCapacity()) push = true;
+      if (push) in_packet = 0;
+      if (config.batch_small_messages) SetNoDelay(push);
       const int err = SendToUsrsctp(ch, p.ppid, p.data);
       if (err == EWOULDBLOCK || err == EAGAIN) {
         send_blocked = true;
@@ -363,9 +448,9 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
   }
 
   Result<void> Send(uint16_t sid, MessageType type, std::span<const uint8_t> data) {
-    auto it = channels.find(sid);
-    if (it == channels.end()) return MakeError(ErrorCode::kNotFound, "sctp: no channel on this stream");
-    Channel& ch = it->second;
+    Channel* found = FindChannel(sid);
+    if (found == nullptr) return MakeError(ErrorCode::kNotFound, "sctp: no channel on this stream");
+    Channel& ch = *found;
     if (ch.state == ChannelState::kClosing || closed) {
       return MakeError(ErrorCode::kInvalidState, "sctp: channel is closing or closed");
     }
@@ -386,7 +471,12 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     ++stats.messages_sent;
     stats.bytes_sent += data.size();
     last_activity = last_now;
-    if (connected && pending.empty() && !config.batch_small_messages) {
+    // Batching pays only for messages that can share a packet with another one; a bigger
+    // message goes to usrsctp at once (no staging copy) when nothing is queued ahead of it,
+    // with NODELAY on so its last fragment is not held back for a SACK.
+    const bool direct = !config.batch_small_messages || payload.size() > config.mtu / 2;
+    if (connected && pending.empty() && direct) {
+      if (config.batch_small_messages) SetNoDelay(true);
       const int err = SendToUsrsctp(ch, ppid, payload);
       if (err == 0) return Ok();
       if (err != EWOULDBLOCK && err != EAGAIN) {
@@ -467,11 +557,10 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     std::vector<uint8_t> bytes(open.SerializedSize());
     (void)open.SerializeTo(bytes).value();
     // Messages Send() queued before the association was up must follow the OPEN.
-    auto first = std::find_if(pending.begin(), pending.end(),
-                              [&](const Pending& p) { return p.stream_id == ch.info.stream_id; });
-    if (first != pending.end()) {
+    for (size_t i = 0; i < pending.size(); ++i) {
+      if (pending[i].stream_id != ch.info.stream_id) continue;
       pending_bytes += bytes.size();
-      pending.insert(first, Pending{ch.info.stream_id, static_cast<uint32_t>(Ppid::kDcep), bytes});
+      pending.insert(i, Pending{ch.info.stream_id, static_cast<uint32_t>(Ppid::kDcep), bytes});
       return;
     }
     SendControl(ch, bytes);
@@ -498,7 +587,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     if (ch.state == ChannelState::kClosing) return Ok();
     if (!connected) {  // never reached the peer
       ReportClosed(ch);
-      channels.erase(it);
+      EraseChannel(it);
       return Ok();
     }
     ch.state = ChannelState::kClosing;
@@ -553,28 +642,25 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
       QueueReset(ch);
     }
     ReportClosed(ch);
-    if (ch.outgoing_reset_done) channels.erase(it);
+    if (ch.outgoing_reset_done) EraseChannel(it);
   }
 
   void OnOutgoingResetDone(uint16_t sid) {
     auto it = channels.find(sid);
     if (it == channels.end()) return;
     it->second.outgoing_reset_done = true;
-    if (it->second.incoming_reset) channels.erase(it);
+    if (it->second.incoming_reset) EraseChannel(it);
   }
 
   void DropQueued(uint16_t sid, Channel& ch) {
     if (ch.buffered == 0) return;
-    for (auto p = pending.begin(); p != pending.end();) {
-      if (p->stream_id == sid) {
-        pending_bytes -= p->data.size();
-        ++stats.transmit_dropped;
-        Recycle(std::move(p->data));
-        p = pending.erase(p);
-      } else {
-        ++p;
-      }
-    }
+    pending.EraseIf([&](Pending& p) {
+      if (p.stream_id != sid) return false;
+      pending_bytes -= p.data.size();
+      ++stats.transmit_dropped;
+      Recycle(std::move(p.data));
+      return true;
+    });
     ch.buffered = 0;
   }
 
@@ -598,7 +684,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
       auto it = channels.find(sid);
       if (sid >= outgoing_streams) {  // the peer allows fewer streams than the id we took
         ReportClosed(it->second);
-        channels.erase(it);
+        EraseChannel(it);
         continue;
       }
       Announce(it->second);
@@ -614,6 +700,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     for (auto& [sid, ch] : channels) ids.push_back(sid);
     std::sort(ids.begin(), ids.end());
     for (uint16_t sid : ids) ReportClosed(channels[sid]);
+    cached_channel = nullptr;
     channels.clear();
     while (!pending.empty()) {
       ++stats.transmit_dropped;
@@ -764,8 +851,8 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
         ++stats.messages_rejected;  // unknown PPID: counted, not delivered
         return std::nullopt;
     }
-    auto it = channels.find(sid);
-    if (it == channels.end() || it->second.incoming_reset) {
+    const Channel* ch = FindChannel(sid);
+    if (ch == nullptr || ch->incoming_reset) {
       ++stats.messages_rejected;  // no channel (never opened, or closed): counted
       return std::nullopt;
     }
@@ -780,19 +867,20 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
     if (!sock) return std::nullopt;
     for (int guard = 0; guard < 1 << 16; ++guard) {
       if (!events.empty()) break;
+      // Cleared before the read: an upcall during or after it sets it again.
+      if (!readable.exchange(false, std::memory_order_acq_rel)) return std::nullopt;
       struct sctp_rcvinfo info{};
       socklen_t info_len = sizeof(info);
       unsigned int info_type = SCTP_RECVV_NOINFO;
       int flags = 0;
-      struct sockaddr_conn from{};
-      socklen_t from_len = sizeof(from);
       // A notification never splits a data message (fragment interleave level 0), so both
       // read into the message buffer after what has been assembled so far.
       uint8_t* dst = rx.data() + rx_len;
       size_t room = rx.size() - rx_len;
-      const ssize_t n = usrsctp_recvv(sock, dst, room, reinterpret_cast<struct sockaddr*>(&from),
-                                      &from_len, &info, &info_len, &info_type, &flags);
+      const ssize_t n = usrsctp_recvv(sock, dst, room, nullptr, nullptr, &info, &info_len,
+                                      &info_type, &flags);
       if (n <= 0) return std::nullopt;  // EWOULDBLOCK (or EOF, reported by ASSOC_CHANGE)
+      readable.store(true, std::memory_order_relaxed);  // more may be waiting
       const size_t got = static_cast<size_t>(n);
       if (flags & MSG_NOTIFICATION) {
         if (!(flags & MSG_EOR)) {
@@ -943,6 +1031,8 @@ std::optional<SctpEvent> SctpTransport::PollEvent() { return impl_->PollEvent();
 void SctpTransport::HandleTimeout(Instant now) {
   Impl& s = *impl_;
   s.Tick(now);
+  // Belt and braces for the upcall-driven read flag: a timer tick always looks once.
+  s.readable.store(true, std::memory_order_relaxed);
   s.FlushPending();
   s.RequestResets();
 }

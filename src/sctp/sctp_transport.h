@@ -72,7 +72,10 @@ struct SctpConfig {
   size_t local_max_message_size = 256 * 1024;      // what we accept (we advertise it)
   size_t remote_max_message_size = 64 * 1024;      // peer's a=max-message-size (RFC 8841 §6.1 default 64K)
   size_t send_buffer_cap = 16 * 1024 * 1024;       // Send() returns kExhausted past it
-  bool batch_small_messages = true;                // chunk batching on the send side
+  // Chunk batching on the send side: messages of up to mtu / 2 bytes wait for the next
+  // PollTransmit / HandleReceive / HandleTimeout and go out bundled in full packets; bigger
+  // ones are handed to usrsctp inside Send().
+  bool batch_small_messages = true;
   size_t mtu = 1200;                               // largest SCTP packet (one DTLS record)
   // Additions (defaults keep the contract's behaviour):
   // Packets waiting for PollTransmit (copied out of usrsctp); when full, usrsctp's output is

@@ -41,7 +41,7 @@ std::optional<Instant> SctpPeer::PollTimeout() const {
   return Soonest(dtls_.PollTimeout(), sctp_->PollTimeout());
 }
 
-bool SctpPeer::Flush(Instant now, const std::function<void(std::span<const uint8_t>)>& send) {
+bool SctpPeer::Flush(Instant /*now*/, const std::function<void(std::span<const uint8_t>)>& send) {
   bool progress = false;
   for (int round = 0; round < 1000; ++round) {
     bool moved = false;
