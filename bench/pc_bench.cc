@@ -95,6 +95,7 @@ struct Pair {
       s.send_calls += t.send_calls;
       s.recv_calls += t.recv_calls;
       s.send_dropped += t.send_dropped;
+      s.receive_dropped += t.receive_dropped;
       s.receiver_wakes += t.receiver_wakes;
     }
     return s;
@@ -192,6 +193,8 @@ void BM_PcDataChannelThroughput(benchmark::State& state) {
   state.counters["recvcalls/MiB"] = static_cast<double>(stats.recv_calls - before.recv_calls) / mib;
   state.counters["wakeups/MiB"] = static_cast<double>(stats.iterations - before.iterations) / mib;
   state.counters["send_dropped"] = static_cast<double>(stats.send_dropped - before.send_dropped);
+  state.counters["recv_dropped"] =
+      static_cast<double>(stats.receive_dropped - before.receive_dropped);
   state.SetBytesProcessed(static_cast<int64_t>(counted));
   state.counters["Mbit/s"] = benchmark::Counter(static_cast<double>(counted) * 8 / 1e6,
                                                 benchmark::Counter::kIsRate);

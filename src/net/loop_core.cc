@@ -143,6 +143,8 @@ Result<SocketId> LoopCore::OpenUdpSocket(const StunAddress& bind_address,
   }
   SetBuffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, options_.socket_buffer_bytes);
   SetBuffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, options_.socket_buffer_bytes);
+  // The kernel's count of datagrams dropped for a full receive buffer, on every read.
+  (void)setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
   sockaddr_storage addr;
   const socklen_t len = ToSockaddr(bind_address, &addr);
   if (bind(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
@@ -460,6 +462,12 @@ void LoopCore::ReadSocket(uint32_t index, uint32_t generation) {
           int gso_size;
           std::memcpy(&gso_size, CMSG_DATA(c), sizeof(gso_size));
           if (gso_size > 0) segment = static_cast<size_t>(gso_size);
+        } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL &&
+                   Alive(index, generation)) {
+          uint32_t dropped;  // cumulative for the socket
+          std::memcpy(&dropped, CMSG_DATA(c), sizeof(dropped));
+          stats_.receive_dropped += dropped - sockets_[index].overflow;
+          sockets_[index].overflow = dropped;
         }
       }
       if (segment < len) ++stats_.gro_batches;

@@ -104,6 +104,8 @@ struct LoopStats {
   uint64_t bytes_received = 0;
   uint64_t gro_batches = 0;           // received buffers that held more than one datagram
   uint64_t truncated = 0;             // received buffers dropped because they did not fit
+  uint64_t receive_dropped = 0;       // datagrams the kernel dropped: socket receive buffer full
+                                      // (SO_RXQ_OVFL; counted when the socket is next read)
   uint64_t send_calls = 0;            // sendmmsg calls
   uint64_t datagrams_sent = 0;
   uint64_t bytes_sent = 0;
@@ -193,6 +195,7 @@ class LoopCore {
     bool gro = false;
     bool gso = false;
     bool buffers = false;  // receiver->WantsPacketBuffers()
+    uint32_t overflow = 0;  // the kernel's SO_RXQ_OVFL drop count, last seen
   };
   struct PendingSend {
     uint32_t index;
