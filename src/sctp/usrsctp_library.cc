@@ -209,6 +209,7 @@ void AdvanceTo(ConnHandle* handle, Instant now) {
   for (;;) {
     const int64_t at = s.advanced_to.load(std::memory_order_acquire);
     const int64_t target = s.latest.load(std::memory_order_acquire);
+    if (target == kNoTime) return;  // the last transport was released meanwhile
     if (at != kNoTime && target - at < 1'000'000) return;
     std::unique_lock<std::mutex> lock(s.advance_mu, std::try_to_lock);
     if (!lock.owns_lock()) return;
