@@ -117,7 +117,7 @@ void DataChannel::SetBufferedAmountLowThreshold(size_t bytes) {
   auto pc = impl_->pc.lock();
   if (!pc || pc->closed) return;
   pc->loop.Invoke([&] {
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(pc.get());
     if (!pc->closed) pc->pc->SetBufferedAmountLowThreshold(impl_->id, bytes);
   });
 }
@@ -128,7 +128,7 @@ void DataChannel::Close() {
   pc->loop.Invoke([&] {
     if (pc->closed || impl_->state == DataChannelState::kClosed) return;
     if (impl_->state != DataChannelState::kClosing) {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(pc.get());
       (void)pc->pc->CloseChannel(pc->Now(), impl_->id);
       if (impl_->state != DataChannelState::kClosed) impl_->state = DataChannelState::kClosing;
     }

@@ -72,7 +72,11 @@ Result<std::unique_ptr<LoopCore>> LoopCore::Create(const EventLoopOptions& optio
 }
 
 LoopCore::LoopCore(const EventLoopOptions& options)
-    : options_(options), tasks_(options.task_queue_capacity) {}
+    : options_(options), tasks_(options.task_queue_capacity) {
+  sctp_waker_.core = this;
+  woken_.reserve(64);
+  woken_serving_.reserve(64);
+}
 
 Result<void> LoopCore::Init() {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
@@ -114,6 +118,7 @@ Result<void> LoopCore::Init() {
 }
 
 LoopCore::~LoopCore() {
+  sctp::usrsctp_library::ForgetWaker(&sctp_waker_);  // no foreign thread calls us after this
   CloseAll();
   if (event_fd_ >= 0) close(event_fd_);
   if (epoll_fd_ >= 0) close(epoll_fd_);
@@ -138,6 +143,8 @@ Result<SocketId> LoopCore::OpenUdpSocket(const StunAddress& bind_address,
   }
   SetBuffer(fd, SO_RCVBUFFORCE, SO_RCVBUF, options_.socket_buffer_bytes);
   SetBuffer(fd, SO_SNDBUFFORCE, SO_SNDBUF, options_.socket_buffer_bytes);
+  // The kernel's count of datagrams dropped for a full receive buffer, on every read.
+  (void)setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one));
   sockaddr_storage addr;
   const socklen_t len = ToSockaddr(bind_address, &addr);
   if (bind(fd, reinterpret_cast<const sockaddr*>(&addr), len) != 0) {
@@ -281,6 +288,39 @@ void LoopCore::Wake() {
   }
 }
 
+void LoopCore::WakeReceiver(DatagramReceiver* receiver) {
+  {
+    std::lock_guard<std::mutex> lock(woken_mu_);
+    if (std::find(woken_.begin(), woken_.end(), receiver) == woken_.end())
+      woken_.push_back(receiver);
+    woken_pending_.store(true, std::memory_order_release);
+  }
+  Wake();
+}
+
+void LoopCore::ServeWokenReceivers() {
+  if (!woken_pending_.load(std::memory_order_acquire)) return;
+  {
+    std::lock_guard<std::mutex> lock(woken_mu_);
+    woken_serving_.swap(woken_);
+    woken_pending_.store(false, std::memory_order_relaxed);
+  }
+  for (DatagramReceiver* r : woken_serving_) {
+    // Only a receiver that still has a socket here is live (a closed one unregistered itself).
+    bool live = false;
+    for (const Socket& s : sockets_) {
+      if (s.fd >= 0 && s.receiver == r) {
+        live = true;
+        break;
+      }
+    }
+    if (!live) continue;
+    ++stats_.receiver_wakes;
+    r->OnWake(now_);
+  }
+  woken_serving_.clear();
+}
+
 size_t LoopCore::RunTasks(size_t max_tasks) {
   size_t ran = 0;
   LoopTask task;
@@ -296,9 +336,13 @@ size_t LoopCore::RunTasks(size_t max_tasks) {
 // ---- The loop ---------------------------------------------------------------------------------
 
 void LoopCore::RunOnce(std::optional<Duration> max_wait) {
+  // SCTP transports claimed during this iteration record this loop as their owner's waker.
+  sctp::usrsctp_library::ScopedThreadWaker sctp_waker(&sctp_waker_);
   ++stats_.iterations;
   std::optional<Duration> wait = max_wait;
-  if (!tasks_.Empty() || !pending_.empty() || !deferred_.empty()) wait = Duration::zero();
+  if (!tasks_.Empty() || !pending_.empty() || !deferred_.empty() ||
+      woken_pending_.load(std::memory_order_acquire))
+    wait = Duration::zero();
   if (auto next = deadlines_.Next()) {
     const Duration until = std::max(Duration::zero(), *next - Clock::now());
     if (!wait || until < *wait) wait = until;
@@ -339,6 +383,7 @@ void LoopCore::RunOnce(std::optional<Duration> max_wait) {
     ReadSocket(static_cast<uint32_t>(tag), static_cast<uint32_t>(tag >> 32));
   }
   RunTasks(kTasksPerIteration);
+  ServeWokenReceivers();
   FireTimers();
   RunDeferredWork();
   Flush();
@@ -417,6 +462,12 @@ void LoopCore::ReadSocket(uint32_t index, uint32_t generation) {
           int gso_size;
           std::memcpy(&gso_size, CMSG_DATA(c), sizeof(gso_size));
           if (gso_size > 0) segment = static_cast<size_t>(gso_size);
+        } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL &&
+                   Alive(index, generation)) {
+          uint32_t dropped;  // cumulative for the socket
+          std::memcpy(&dropped, CMSG_DATA(c), sizeof(dropped));
+          stats_.receive_dropped += dropped - sockets_[index].overflow;
+          sockets_[index].overflow = dropped;
         }
       }
       if (segment < len) ++stats_.gro_batches;

@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <thread>
@@ -39,6 +40,7 @@
 #include "common/time.h"
 #include "net/deadline_heap.h"
 #include "net/task_queue.h"
+#include "sctp/usrsctp_library.h"
 #include "sluice/event_loop.h"
 #include "sluice/packet_buffer.h"
 #include "sluice/result.h"
@@ -57,6 +59,9 @@ class DatagramReceiver {  // implemented by each PeerConnection's glue
                           std::span<const uint8_t> datagram) = 0;
   // The deadline set with SetDeadline has passed (it is cleared before this call).
   virtual void OnTimeout(Instant now) = 0;
+  // LoopCore::WakeReceiver named this receiver (from any thread); called on the loop thread
+  // while the receiver has an open socket on this loop.
+  virtual void OnWake(Instant now) { OnTimeout(now); }
   // Zero-copy form, for receivers whose WantsPacketBuffers() was true when their socket opened:
   // a counted handle (PacketBuffer::Share) to the receive slot with its window on this one
   // datagram, so the receiver may work in place (SRTP) or keep it. A kept slot is replaced in
@@ -99,6 +104,8 @@ struct LoopStats {
   uint64_t bytes_received = 0;
   uint64_t gro_batches = 0;           // received buffers that held more than one datagram
   uint64_t truncated = 0;             // received buffers dropped because they did not fit
+  uint64_t receive_dropped = 0;       // datagrams the kernel dropped: socket receive buffer full
+                                      // (SO_RXQ_OVFL; counted when the socket is next read)
   uint64_t send_calls = 0;            // sendmmsg calls
   uint64_t datagrams_sent = 0;
   uint64_t bytes_sent = 0;
@@ -106,6 +113,7 @@ struct LoopStats {
   uint64_t send_dropped = 0;          // datagrams the kernel did not take (buffer full, error)
   uint64_t timers_fired = 0;
   uint64_t tasks_run = 0;
+  uint64_t receiver_wakes = 0;        // OnWake calls (WakeReceiver from another thread)
 };
 
 class LoopCore {
@@ -163,6 +171,11 @@ class LoopCore {
   // the loop.
   bool PostTask(LoopTask& task);
   void Wake();
+  // Any thread, never blocks for long (a leaf lock): the loop calls receiver->OnWake in its next
+  // iteration if the receiver still has a socket open on this loop (a stale pointer is ignored).
+  // usrsctp uses it (through the loop's UsrsctpOwnerWaker, installed on the loop thread for each
+  // RunOnce) when another thread's timer emitted SCTP packets owned by this loop.
+  void WakeReceiver(DatagramReceiver* receiver);
 
   // The thread that runs the loop (EventLoop sets it); default id: none.
   void set_loop_thread(std::thread::id id) { loop_thread_.store(id, std::memory_order_release); }
@@ -182,6 +195,7 @@ class LoopCore {
     bool gro = false;
     bool gso = false;
     bool buffers = false;  // receiver->WantsPacketBuffers()
+    uint32_t overflow = 0;  // the kernel's SO_RXQ_OVFL drop count, last seen
   };
   struct PendingSend {
     uint32_t index;
@@ -201,6 +215,7 @@ class LoopCore {
   }
   void ReadSocket(uint32_t index, uint32_t generation);
   void FireTimers();
+  void ServeWokenReceivers();
   void RunDeferredWork();
   void SendRun(size_t begin, size_t end);  // pending_[begin, end): one socket
   void SendIndividually(int fd, size_t begin, size_t end);
@@ -244,6 +259,19 @@ class LoopCore {
 
   TaskQueue tasks_;
   std::atomic<bool> wake_pending_{false};
+
+  // WakeReceiver's list (any thread, under woken_mu_) and the loop's copy being served.
+  struct SctpWaker final : sctp::UsrsctpOwnerWaker {
+    LoopCore* core = nullptr;
+    void WakeForHandoff(void* tag) override {
+      core->WakeReceiver(static_cast<DatagramReceiver*>(tag));
+    }
+  };
+  SctpWaker sctp_waker_;
+  std::mutex woken_mu_;
+  std::vector<DatagramReceiver*> woken_;          // woken_mu_
+  std::vector<DatagramReceiver*> woken_serving_;  // loop thread
+  std::atomic<bool> woken_pending_{false};
 };
 
 }  // namespace sluice::net

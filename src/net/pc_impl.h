@@ -28,6 +28,7 @@
 #include "net/callback.h"
 #include "net/loop_core.h"
 #include "pc/peer_connection_core.h"
+#include "sctp/usrsctp_library.h"
 #include "sluice/data_channel.h"
 #include "sluice/event_loop.h"
 #include "sluice/peer_connection.h"
@@ -36,13 +37,18 @@
 namespace sluice {
 
 namespace net {
-// src/sctp runs one process-wide usrsctp instance whose rule is "one thread for every
-// transport of the process" (its timers may run any association's output). Several EventLoops
-// may each run PeerConnections, so every call into a pc::PeerConnectionCore holds this lock:
-// uncontended (tens of ns) with one loop, and never held while a user callback runs (a callback
-// may Invoke on another loop without deadlock).
-std::recursive_mutex& CoreMutex();
-using CoreLock = std::lock_guard<std::recursive_mutex>;
+// Wraps every call into a pc::PeerConnectionCore. No lock: each core is touched only by its own
+// loop's thread, so several EventLoops run in parallel. usrsctp is process-wide, and one loop's
+// timer tick may emit another loop's SCTP packet: src/sctp/usrsctp_library.h hands such a packet
+// to its owner's queue and wakes the owner's loop with the tag recorded here (the
+// PeerConnection's receiver), whose OnWake drains it on the right thread.
+class CoreScope {
+ public:
+  explicit CoreScope(DatagramReceiver* receiver) : tag_(receiver) {}
+
+ private:
+  sctp::usrsctp_library::ScopedOwnerTag tag_;
+};
 }  // namespace net
 
 struct DataChannel::Impl {
@@ -107,6 +113,8 @@ struct PeerConnection::Impl : net::DatagramReceiver,
   void OnDatagram(Instant now, const StunAddress& local, const StunAddress& remote,
                   std::span<const uint8_t> datagram) override;
   void OnTimeout(Instant now) override;
+  // Another loop's usrsctp timer emitted our SCTP packets: drain them on this thread.
+  void OnWake(Instant now) override;
   // Media arrives in its receive slot: SRTP is removed in place, no copy (pc's PacketBuffer form).
   bool WantsPacketBuffers() const override { return true; }
   void OnDatagramBuffer(Instant now, const StunAddress& local, const StunAddress& remote,
@@ -130,7 +138,7 @@ struct PeerConnection::Impl : net::DatagramReceiver,
                                         bool is_binary);
   Result<void> SendRtpOnLoop(Track::Impl& track, std::span<const uint8_t> packet);
   std::shared_ptr<Track> TrackObject(pc::TrackId id);
-  // Core queries under CoreMutex.
+  // Core queries (loop thread).
   std::optional<pc::ChannelInfo> ChannelInfo(pc::ChannelId id);
   std::optional<pc::TrackInfo> TrackInfo(pc::TrackId id);
   void SnapshotLocalDescription();

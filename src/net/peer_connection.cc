@@ -14,13 +14,6 @@ Error Closed() {
 }
 }  // namespace
 
-namespace net {
-std::recursive_mutex& CoreMutex() {
-  static std::recursive_mutex mutex;
-  return mutex;
-}
-}  // namespace net
-
 // ---- Impl: loop-thread glue ----------------------------------------------------------------------
 
 PeerConnection::Impl::Impl(EventLoop& event_loop, const Configuration& configuration,
@@ -28,7 +21,7 @@ PeerConnection::Impl::Impl(EventLoop& event_loop, const Configuration& configura
     : loop(event_loop), core(event_loop.core()), config(configuration), pc(std::move(pc_core)) {}
 
 PeerConnection::Impl::~Impl() {
-  net::CoreLock lock(net::CoreMutex());  // the core's SCTP transport closes its usrsctp socket
+  net::CoreScope scope(this);  // the core's SCTP transport closes its usrsctp socket
   pc.reset();
 }
 
@@ -50,7 +43,7 @@ Result<void> PeerConnection::Impl::Open() {
     sockets.push_back({*id, local});
     Result<void> added = Ok();
     {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(this);
       added = pc->AddHostCandidate(local);
     }
     if (auto r = added; !r.ok()) {
@@ -80,7 +73,7 @@ void PeerConnection::Impl::OnDatagram(Instant now, const StunAddress& local,
   auto self = shared_from_this();  // a callback may drop the last user reference
   if (now > last_now) last_now = now;
   {
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(this);
     pc->HandleReceive(last_now, local, remote, datagram);
   }
   Drain();
@@ -92,7 +85,7 @@ void PeerConnection::Impl::OnDatagramBuffer(Instant now, const StunAddress& loca
   auto self = shared_from_this();
   if (now > last_now) last_now = now;
   {
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(this);
     pc->HandleReceive(last_now, local, remote, std::move(datagram));
   }
   Drain();
@@ -103,10 +96,17 @@ void PeerConnection::Impl::OnTimeout(Instant now) {
   auto self = shared_from_this();
   if (now > last_now) last_now = now;
   {
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(this);
     pc->HandleTimeout(last_now);
   }
   Drain();
+}
+
+void PeerConnection::Impl::OnWake(Instant now) {
+  if (closed.load(std::memory_order_relaxed)) return;
+  auto self = shared_from_this();
+  if (now > last_now) last_now = now;
+  Drain();  // PollTransmit takes the handed-off SCTP packets (usrsctp_library::Deliver)
 }
 
 void PeerConnection::Impl::RequestDrain() {
@@ -137,7 +137,7 @@ void PeerConnection::Impl::OnLoopStopping() {
 }
 
 size_t PeerConnection::Impl::FlushTransmits() {
-  net::CoreLock lock(net::CoreMutex());
+  net::CoreScope scope(this);
   size_t sent = 0;
   while (auto t = pc->PollTransmit()) {
     ++sent;
@@ -168,7 +168,7 @@ void PeerConnection::Impl::Drain() {
     for (;;) {
       std::optional<pc::Event> e;
       {
-        net::CoreLock lock(net::CoreMutex());
+        net::CoreScope scope(this);
         e = pc->PollEvent();
       }
       if (!e) break;
@@ -186,24 +186,24 @@ void PeerConnection::Impl::Drain() {
   }
   std::optional<Instant> deadline;
   {
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(this);
     deadline = pc->PollTimeout();
   }
   core.SetDeadline(this, deadline);
 }
 
 std::optional<pc::ChannelInfo> PeerConnection::Impl::ChannelInfo(pc::ChannelId id) {
-  net::CoreLock lock(net::CoreMutex());
+  net::CoreScope scope(this);
   return pc->channel(id);
 }
 
 std::optional<pc::TrackInfo> PeerConnection::Impl::TrackInfo(pc::TrackId id) {
-  net::CoreLock lock(net::CoreMutex());
+  net::CoreScope scope(this);
   return pc->track(id);
 }
 
 void PeerConnection::Impl::SnapshotLocalDescription() {
-  net::CoreLock lock(net::CoreMutex());
+  net::CoreScope scope(this);
   std::lock_guard<std::mutex> snapshot(snapshot_mu);
   local_description = pc->local_description();
 }
@@ -270,7 +270,7 @@ void PeerConnection::Impl::Dispatch(const pc::Event& e) {
       auto it = channels.find(e.channel);
       if (it == channels.end()) break;
       {
-        net::CoreLock lock(net::CoreMutex());
+        net::CoreScope scope(this);
         it->second->buffered_amount = pc->buffered_amount(e.channel);
       }
       it->second->on_buffered_amount_low.Call();
@@ -347,7 +347,7 @@ void PeerConnection::Impl::Dispatch(const pc::Event& e) {
 }
 
 void PeerConnection::Impl::RefreshSnapshots() {
-  net::CoreLock core_lock(net::CoreMutex());
+  net::CoreScope scope(this);
   {
     std::lock_guard<std::mutex> lock(snapshot_mu);
     local_description = pc->local_description();
@@ -383,7 +383,7 @@ void PeerConnection::Impl::CloseOnLoop() {
   }
   if (opened) {
     {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(this);
       pc->Close(Now());
     }
     FlushTransmits();  // close_notify / ABORT, even when closing from inside a callback
@@ -426,7 +426,7 @@ Result<void> PeerConnection::Impl::SendChannelMessageOnLoop(DataChannel::Impl& c
   if (closed.load(std::memory_order_relaxed)) return Closed();
   Result<void> r = Ok();
   {
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(this);
     r = pc->SendChannelMessage(Now(), channel.id, data, is_binary);
     channel.buffered_amount.store(pc->buffered_amount(channel.id), std::memory_order_relaxed);
   }
@@ -439,7 +439,7 @@ Result<void> PeerConnection::Impl::SendRtpOnLoop(Track::Impl& track,
   if (closed.load(std::memory_order_relaxed)) return Closed();
   Result<void> r = Ok();
   {
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(this);
     r = pc->SendRtp(Now(), track.id, packet);
   }
   RequestDrain();
@@ -488,7 +488,7 @@ Result<SessionDescription> PeerConnection::CreateOffer() {
   if (impl_->closed) return Closed();
   return impl_->loop.Invoke([&]() -> Result<SessionDescription> {
     if (impl_->closed) return Closed();
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(impl_.get());
     return impl_->pc->CreateOffer();
   });
 }
@@ -497,7 +497,7 @@ Result<SessionDescription> PeerConnection::CreateAnswer() {
   if (impl_->closed) return Closed();
   return impl_->loop.Invoke([&]() -> Result<SessionDescription> {
     if (impl_->closed) return Closed();
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(impl_.get());
     return impl_->pc->CreateAnswer();
   });
 }
@@ -508,7 +508,7 @@ Result<void> PeerConnection::SetLocalDescription(const SessionDescription& descr
     if (impl_->closed) return Closed();
     Result<void> r = Ok();
     {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(impl_.get());
       r = impl_->pc->SetLocalDescription(impl_->Now(), description);
     }
     impl_->RefreshSnapshots();
@@ -523,7 +523,7 @@ Result<void> PeerConnection::SetLocalDescription() {
     if (impl_->closed) return Closed();
     Result<void> r = Ok();
     {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(impl_.get());
       r = impl_->pc->SetLocalDescription(impl_->Now());
     }
     impl_->RefreshSnapshots();
@@ -538,7 +538,7 @@ Result<void> PeerConnection::SetRemoteDescription(const SessionDescription& desc
     if (impl_->closed) return Closed();
     Result<void> r = Ok();
     {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(impl_.get());
       r = impl_->pc->SetRemoteDescription(impl_->Now(), description);
     }
     impl_->RefreshSnapshots();
@@ -554,7 +554,7 @@ Result<void> PeerConnection::AddIceCandidate(const IceCandidateInit& candidate) 
     if (impl_->closed) return Closed();
     Result<void> r = Ok();
     {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(impl_.get());
       r = impl_->pc->AddIceCandidate(impl_->Now(), candidate);
     }
     impl_->Drain();
@@ -619,7 +619,7 @@ Result<std::shared_ptr<DataChannel>> PeerConnection::CreateDataChannel(
     if (impl_->closed) return Closed();
     Result<pc::ChannelId> id = MakeError(ErrorCode::kInternal, "unset");
     {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(impl_.get());
       id = impl_->pc->CreateDataChannel(impl_->Now(), label, init);
     }
     if (!id.ok()) return id.error();
@@ -648,7 +648,7 @@ Result<std::shared_ptr<Track>> PeerConnection::AddTrack(MediaKind kind,
     if (impl_->closed) return Closed();
     Result<pc::TrackId> id = MakeError(ErrorCode::kInternal, "unset");
     {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(impl_.get());
       id = impl_->pc->AddTrack(kind, stream_id, track_id);
     }
     if (!id.ok()) return id.error();
@@ -668,11 +668,11 @@ Result<std::shared_ptr<Track>> PeerConnection::AddTrack(MediaKind kind,
 
 StatsReport PeerConnection::GetStats() const {
   if (impl_->closed) {  // the loop no longer touches this core: read it here
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(impl_.get());
     return impl_->pc->GetStats(std::max(Clock::now(), impl_->last_now));
   }
   return impl_->loop.Invoke([&] {
-    net::CoreLock lock(net::CoreMutex());
+    net::CoreScope scope(impl_.get());
     return impl_->pc->GetStats(impl_->Now());
   });
 }

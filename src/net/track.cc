@@ -94,7 +94,7 @@ Result<void> Track::RequestKeyFrame() {
     if (pc->closed) return MakeError(ErrorCode::kInvalidState, "the PeerConnection is closed");
     Result<void> r = Ok();
     {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(pc.get());
       r = pc->pc->RequestKeyFrame(pc->Now(), impl_->id);
     }
     pc->Drain();
@@ -110,7 +110,7 @@ Result<void> Track::SendNack(std::span<const uint16_t> sequence_numbers) {
     if (pc->closed) return MakeError(ErrorCode::kInvalidState, "the PeerConnection is closed");
     Result<void> r = Ok();
     {
-      net::CoreLock lock(net::CoreMutex());
+      net::CoreScope scope(pc.get());
       r = pc->pc->SendNack(pc->Now(), impl_->id, sequence_numbers);
     }
     pc->Drain();

@@ -292,6 +292,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
       tx_head = (tx_head + 1) % tx_slots.size();
       --tx_count;
     }
+    if (handle) usrsctp_library::Deliver(handle);  // our packets another thread's timer emitted
     FlushPending();
     if (tx_count == 0) return std::nullopt;
     tx_out = true;
@@ -304,7 +305,7 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
 
   void Tick(Instant now) {
     last_now = std::max(last_now, now);
-    usrsctp_library::AdvanceTo(now);
+    usrsctp_library::AdvanceTo(handle, now);  // also makes this thread the handle's owner
   }
 
   std::optional<Instant> PollTimeout() const {

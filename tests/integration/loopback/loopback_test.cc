@@ -156,8 +156,9 @@ void DataChannelEcho(const char* address, bool two_loops = false) {
 
 TEST(LoopbackTest, DataChannelEchoIpv4) { DataChannelEcho("127.0.0.1"); }
 
-// One loop per peer (per core): src/net serialises calls into the cores (usrsctp is one
-// process-wide instance), so this is safe, and the sockets and crypto-free work run in parallel.
+// One loop per peer (per core): the loops run in parallel; usrsctp is one process-wide instance,
+// and a packet one loop's timer emits for the other's association is handed to its owner
+// (src/sctp/usrsctp_library.h; more in multi_loop_test.cc).
 TEST(LoopbackTest, DataChannelEchoAcrossTwoLoops) { DataChannelEcho("127.0.0.1", true); }
 
 TEST(LoopbackTest, DataChannelEchoIpv6) {
