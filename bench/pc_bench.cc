@@ -2,7 +2,8 @@
 //  - DataChannel bulk throughput, 64 B and 64 KiB messages [>= 1 Gbps], per MiB delivered,
 //    beside the limit: 1 MiB of 1200-byte datagrams through bare sendmmsg/recvmmsg on loopback;
 //  - 1 KiB echo round trip, p50/p99 [p99 <= 150 us], beside a bare UDP 1 KiB round trip;
-//  - offer -> first DataChannel message at the answerer [<= 2 ms], median and max.
+//  - offer -> first DataChannel message at the answerer [median <= 2 ms, none over 10 ms],
+//    median, p90 and max over 100 connects.
 // Throughput and echo run with both PeerConnections on one EventLoop (loops:1) and with one
 // loop per side (loops:2: two threads in parallel, usrsctp shared, src/sctp/usrsctp_library.h);
 // the benchmark thread signals and waits. Every benchmark stops its loops before it returns.
@@ -430,20 +431,47 @@ SLUICE_COMPARE("BM_PcEchoRtt1KiB/loops:2/real_time", "BM_Limit_UdpRtt1KiB/thread
 
 // ---- Offer -> first DataChannel message ----------------------------------------------------------
 
+// CPU time of the calling thread, ns.
+int64_t ThreadCpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// The nearest-rank percentile of sorted values, in ms.
+double PercentileMs(const std::vector<int64_t>& sorted_ns, double p) {
+  const size_t rank = static_cast<size_t>(p * static_cast<double>(sorted_ns.size()) + 0.999999);
+  return static_cast<double>(sorted_ns[std::clamp<size_t>(rank, 1, sorted_ns.size()) - 1]) / 1e6;
+}
+
 // From the offerer's SetLocalDescription to the answerer's OnMessage for the first message,
-// which the offerer sends from OnOpen. Creating the PeerConnections (certificates) is not timed.
+// which the offerer sends from OnOpen: offer/answer, ICE checks, DTLS handshake, SCTP
+// association, DCEP OPEN/ACK and one message, each iteration with a fresh pair of
+// PeerConnections and fresh sockets. What a user gets by default: each PeerConnection generates
+// its own ECDSA P-256 certificate in PeerConnection::Create, as browsers do at construction;
+// that is outside the timed window and reported apart (create_ms: both Create calls).
+// Counters: median, p90 and max over the iterations, and how many took over 10 ms [issue 6:
+// median <= 2 ms, none over 10 ms]. Its floor is BM_DtlsHandshake (dtls_bench.cc): the same
+// DTLS 1.2 ECDHE-ECDSA handshake with both engines in one thread and no network, which is about
+// two thirds of a connect (run both: --benchmark_filter='OfferToFirst|BM_DtlsHandshake').
+// loop_cpu_ms: the loop thread's CPU time over the same window (median). Both peers run
+// serially on that thread, so on an idle machine it is the connect time less the kernel's
+// loopback delivery; on a loaded machine it shows what the wall-clock figures lose to
+// preemption.
 void BM_PcOfferToFirstMessage(benchmark::State& state) {
   auto loop = std::move(EventLoop::Create()).value();
   if (!loop->Start().ok()) {
     state.SkipWithError("loop");
     return;
   }
-  std::vector<int64_t> times;
+  std::vector<int64_t> times, creates, loop_cpu;
   bool ok = true;
   for (auto _ : state) {
     state.PauseTiming();
+    const auto create_start = Steady::now();
     auto a = std::move(PeerConnection::Create(*loop, Loopback())).value();
     auto b = std::move(PeerConnection::Create(*loop, Loopback())).value();
+    creates.push_back((Steady::now() - create_start).count());
     std::atomic<int64_t> got_at{0};
     b->OnDataChannel([&](std::shared_ptr<DataChannel> dc) {
       dc->OnMessage([&got_at](std::span<const uint8_t>, bool) {
@@ -455,6 +483,7 @@ void BM_PcOfferToFirstMessage(benchmark::State& state) {
     dc->OnOpen([weak] {
       if (auto d = weak.lock()) (void)d->Send(std::string_view("hello"));
     });
+    const int64_t cpu_before = loop->Invoke([] { return ThreadCpuNs(); });
     state.ResumeTiming();
     const auto start = Steady::now();
     bool step = a->SetLocalDescription().ok() &&
@@ -470,6 +499,7 @@ void BM_PcOfferToFirstMessage(benchmark::State& state) {
       break;
     }
     times.push_back(got_at.load() - start.time_since_epoch().count());
+    loop_cpu.push_back(loop->Invoke([] { return ThreadCpuNs(); }) - cpu_before);
     a->Close();
     b->Close();
     state.ResumeTiming();
@@ -478,11 +508,19 @@ void BM_PcOfferToFirstMessage(benchmark::State& state) {
   if (!ok) state.SkipWithError("connect failed");
   if (!times.empty()) {
     std::sort(times.begin(), times.end());
-    state.counters["median_ms"] = static_cast<double>(times[times.size() / 2]) / 1e6;
+    std::sort(creates.begin(), creates.end());
+    std::sort(loop_cpu.begin(), loop_cpu.end());
+    state.counters["median_ms"] = PercentileMs(times, 0.5);
+    state.counters["p90_ms"] = PercentileMs(times, 0.9);
     state.counters["max_ms"] = static_cast<double>(times.back()) / 1e6;
+    state.counters["over_10ms"] = static_cast<double>(
+        times.end() - std::upper_bound(times.begin(), times.end(), int64_t{10'000'000}));
+    state.counters["create_ms"] = PercentileMs(creates, 0.5);
+    state.counters["loop_cpu_ms"] = PercentileMs(loop_cpu, 0.5);
   }
 }
-BENCHMARK(BM_PcOfferToFirstMessage)->Iterations(50)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PcOfferToFirstMessage)->Iterations(100)->UseRealTime()->Unit(benchmark::kMillisecond);
+SLUICE_COMPARE("BM_PcOfferToFirstMessage/iterations:100/real_time", "BM_DtlsHandshake");
 
 }  // namespace
 }  // namespace sluice

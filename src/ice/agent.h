@@ -94,6 +94,10 @@ enum class EventType : uint8_t {
   kLocalCandidate,       // `candidate` (host when added, srflx when gathered): signal it
   kGatheringComplete,    // signal end-of-candidates
   kRoleChanged,          // `role` after a role conflict
+  // `pair`: the first valid pair (a check of ours succeeded), before any pair is selected.
+  // RFC 8445 §12.1: "An ICE agent MAY send data on any valid pair before selected pairs have
+  // been produced": a DTLS client may start here instead of one nomination round trip later.
+  kFirstValidPair,
 };
 
 struct Event {

@@ -249,7 +249,14 @@ void Agent::OnCheckSuccess(Instant now, Transaction& tx) {
       o.state = PairState::kWaiting;
     }
   }
-  if (!first_valid_at_) first_valid_at_ = now;
+  if (!first_valid_at_) {
+    first_valid_at_ = now;
+    if (!selected_) {
+      events_.push_back(Event{.type = EventType::kFirstValidPair,
+                              .pair = SelectedPair{local_[pair.local].candidate,
+                                                   remote_[pair.remote], local_[pair.local].base}});
+    }
+  }
   if (selected_ && *selected_ == idx) consent_.OnProofOfLife(now);
   if (role_ == Role::kControlling && tx.use_candidate) {
     // §8.1.1: the nomination check succeeded: the pair is nominated and selected.

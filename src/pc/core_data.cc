@@ -22,6 +22,10 @@ const ChannelState* PeerConnectionCore::Impl::FindChannel(ChannelId id) const {
   return &channels[id - 1];
 }
 
+namespace {
+constexpr uint16_t kDataChannelStreams = 1024;
+}  // namespace
+
 void PeerConnectionCore::Impl::StartSctp(Instant now) {
   if (sctp || !dtls_role) return;
   sctp::SctpConfig c;
@@ -30,6 +34,12 @@ void PeerConnectionCore::Impl::StartSctp(Instant now) {
   c.local_max_message_size = config.max_message_size;
   c.remote_max_message_size = remote_max_message_size;
   c.send_buffer_cap = config.data_channel_send_buffer_cap;
+  // usrsctp allocates and walks per-stream state for every offered stream several times while
+  // an association comes up (INIT, INIT-ACK, COOKIE-ECHO on both sides of the INIT collision):
+  // 2,048 streams cost ~230 us of CPU per connect pair in memory, 1,024 ~170 us. 1,024 is what
+  // Chromium offers, so it is what a browser peer negotiates anyway (min of both): ids 0..1023,
+  // 512 channels of each side's parity.
+  c.max_streams = kDataChannelStreams;
   auto created = sctp::SctpTransport::Create(c, *dtls_role == dtls::DtlsRole::kClient);
   if (!created) {
     EmitError(created.error());

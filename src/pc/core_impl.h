@@ -204,6 +204,9 @@ struct PeerConnectionCore::Impl {
   bool remote_lite = false;
   std::vector<sdp::Candidate> local_candidates;
   std::optional<ice::SelectedPair> selected;
+  // ICE's first valid pair, before a pair is selected (RFC 8445 §12.1 allows data on it): the
+  // DTLS client starts on it rather than waiting for the controlling agent's nomination.
+  std::optional<ice::SelectedPair> first_valid;
   IceGatheringState gathering_state = IceGatheringState::kNew;
   IceConnectionState ice_state = IceConnectionState::kNew;
   PeerConnectionState pc_state = PeerConnectionState::kNew;
@@ -221,6 +224,7 @@ struct PeerConnectionCore::Impl {
   std::unique_ptr<SrtpSession> srtp_out;
   std::unique_ptr<SrtpSession> srtp_in;
   std::string srtp_cipher;
+  bool srtp_deferred = false;  // DTLS negotiated SRTP keys while there were no tracks
   std::unique_ptr<PacketPool> pool;
   Fifo<PacketBuffer> media_out;
   PacketBuffer current_tx;

@@ -565,6 +565,12 @@ Result<void> PeerConnectionCore::Impl::ApplyRemote(Instant now, SdpType type,
 
 void PeerConnectionCore::Impl::OnNegotiationComplete(Instant now) {
   MaybeStartDtls(now);
+  if (srtp_deferred && !tracks.empty()) {  // the first tracks of a data-only connection
+    srtp_deferred = false;
+    dtls::DtlsEvent keys;
+    keys.srtp = dtls.srtp_keying_material();
+    OnSrtpReady(keys);
+  }
   // A renegotiation that added m-lines after SRTP is up: those tracks are open at once.
   for (auto& t : tracks) {
     if (!srtp_out || t.info.open || t.info.rejected || t.info.mid.empty()) continue;

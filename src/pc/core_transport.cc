@@ -165,6 +165,12 @@ void PeerConnectionCore::Impl::OnIceEvent(Instant now, const ice::Event& e) {
     }
     case ice::EventType::kRoleChanged:
       return;
+    case ice::EventType::kFirstValidPair:
+      if (e.pair && !selected) {
+        first_valid = *e.pair;
+        MaybeStartDtls(now);
+      }
+      return;
   }
 }
 
@@ -172,8 +178,10 @@ void PeerConnectionCore::Impl::MaybeStartDtls(Instant now) {
   if (dtls_started || closed || !dtls_role || remote_fingerprint.empty()) return;
   // RFC 8842 §5: the DTLS server waits passively from the moment roles are known, so a
   // ClientHello racing ahead of our own ICE "connected" is taken (early records are held by
-  // the engine); the client sends its ClientHello once ICE has a pair to send it on.
-  if (*dtls_role == dtls::DtlsRole::kClient && !IceUp(ice_state)) return;
+  // the engine); the client sends its ClientHello once ICE has a pair to send it on: the
+  // selected pair, or (RFC 8445 §12.1) the first valid one, which for the controlled agent comes
+  // one round trip before the controlling agent's nomination does.
+  if (*dtls_role == dtls::DtlsRole::kClient && !IceUp(ice_state) && !first_valid) return;
   dtls_started = true;
   if (auto r = dtls.Start(now, *dtls_role, remote_fingerprint); !r) {
     dtls_failed = true;
@@ -186,7 +194,16 @@ void PeerConnectionCore::Impl::OnDtlsEvent(Instant now, const dtls::DtlsEvent& e
   switch (e.type) {
     case dtls::DtlsEventType::kConnected:
       dtls_connected = true;
-      if (e.srtp.profile != dtls::SrtpProfile::kNone) OnSrtpReady(e);
+      if (e.srtp.profile != dtls::SrtpProfile::kNone) {
+        // SRTP sessions (key derivation, cipher contexts, stream tables: ~50 us) only once
+        // there is media; a data-only connection derives them if a renegotiation adds tracks.
+        srtp_cipher = dtls::SrtpProfileName(e.srtp.profile);
+        if (tracks.empty()) {
+          srtp_deferred = true;
+        } else {
+          OnSrtpReady(e);
+        }
+      }
       if (!have_started_at) {
         started_at = now;
         have_started_at = true;
@@ -296,6 +313,11 @@ bool PeerConnectionCore::Impl::PeerAddress(StunAddress& local, StunAddress& remo
   if (dtls_peer) {
     local = dtls_peer->first;
     remote = dtls_peer->second;
+    return true;
+  }
+  if (first_valid) {  // RFC 8445 §12.1: until a pair is selected, any valid pair may carry data
+    local = first_valid->local_base;
+    remote = first_valid->remote.address;
     return true;
   }
   return false;

@@ -26,7 +26,10 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <memory>
+#include <new>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "sctp/dcep_message.h"
@@ -40,6 +43,30 @@
 
 namespace sluice::sctp {
 namespace {
+
+// Leaves bytes uninitialised on resize: the receive buffers below are 320 KiB per transport and
+// only ever written by usrsctp_recvv before they are read. Zero-filling them (std::vector's
+// value-initialisation) touched every page of a fresh allocation on the connect path: ~100 us
+// of page faults and memset per transport, before the first INIT could leave.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;  // default-initialisation: no zeroing
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using RawBytes = std::vector<uint8_t, UninitializedAllocator<uint8_t>>;
 
 constexpr Duration kBusyWindow = seconds(2);   // after activity, tick every 10 ms
 constexpr Duration kIdleTick = milliseconds(250);
@@ -133,10 +160,10 @@ struct SctpTransport::Impl final : UsrsctpOutputSink {
   std::atomic<bool> readable{true};
 
   // Receive: one message being assembled.
-  std::vector<uint8_t> rx;
+  RawBytes rx;
   size_t rx_len = 0;
   bool rx_discarding = false;     // message over local_max_message_size: skip to its end
-  std::vector<uint8_t> notification;
+  RawBytes notification;
   size_t notification_len = 0;
 
   SctpStats stats;

@@ -5,6 +5,7 @@
 // keep their Ta pacing. Two agents wired by hand so that every datagram's timing is explicit.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "common/time.h"
@@ -197,6 +198,67 @@ TEST(IceTriggeredCheckTest, CancelledCheckStopsRetransmittingButItsLateAnswerCou
               ctl.state() == ConnectionState::kCompleted);
   EXPECT_EQ(ctl.stats().dropped(), 0u);
   EXPECT_EQ(ctd.stats().dropped(), 0u);
+}
+
+// RFC 8445 §12.1: "An ICE agent MAY send data on any valid pair before selected pairs have been
+// produced". The controlled agent reports its first valid pair (kFirstValidPair) as soon as its
+// own check succeeds, a round trip before the controlling agent's USE-CANDIDATE check selects
+// it; a PeerConnection starts its DTLS client there. Reported once, and never after selection.
+TEST(IceTriggeredCheckTest, ControlledAgentReportsItsFirstValidPairBeforeTheNomination) {
+  Agent ctl(Config(Role::kControlling, 5));
+  Agent ctd(Config(Role::kControlled, 6));
+  Signal(ctl, ctd);
+  ctl.Start(kT0);
+  (void)DrainSent(ctl);  // its first check is lost: the controlled agent's check leads
+  ctd.Start(kT0);
+  const auto ctd_first = DrainSent(ctd);
+  const Sent* check = FindRequest(ctd_first);
+  ASSERT_NE(check, nullptr);
+  ctl.HandleReceive(kT0 + milliseconds(1), kCtl, kCtd, check->bytes);
+  const auto ctl_reply = DrainSent(ctl);
+  const Sent* response = nullptr;
+  for (const Sent& s : ctl_reply) {
+    if (s.cls == StunClass::kSuccessResponse) response = &s;
+  }
+  ASSERT_NE(response, nullptr);
+  auto count_first_valid = [](std::vector<Event>& log) {
+    return std::count_if(log.begin(), log.end(),
+                         [](const Event& e) { return e.type == EventType::kFirstValidPair; });
+  };
+  std::vector<Event> ctd_events;
+  while (auto e = ctd.PollEvent()) ctd_events.push_back(*e);
+  EXPECT_EQ(count_first_valid(ctd_events), 0);  // nothing valid before a check succeeds
+
+  ctd.HandleReceive(kT0 + milliseconds(2), kCtd, kCtl, response->bytes);
+  while (auto e = ctd.PollEvent()) ctd_events.push_back(*e);
+  ASSERT_EQ(count_first_valid(ctd_events), 1);
+  const Event& valid = *std::find_if(ctd_events.begin(), ctd_events.end(), [](const Event& e) {
+    return e.type == EventType::kFirstValidPair;
+  });
+  ASSERT_TRUE(valid.pair.has_value());
+  EXPECT_EQ(valid.pair->local_base, kCtd);
+  EXPECT_EQ(valid.pair->remote.address, kCtl);
+  // Not nominated yet: no pair selected, not connected.
+  EXPECT_FALSE(ctd.selected_pair().has_value());
+  EXPECT_NE(ctd.state(), ConnectionState::kConnected);
+
+  // Let the controlling agent nominate: the controlled agent selects the pair and connects, and
+  // does not report a first valid pair again.
+  Instant now = kT0 + milliseconds(3);
+  for (const Sent& s : ctl_reply) {
+    if (s.cls == StunClass::kRequest) ctd.HandleReceive(now, kCtd, kCtl, s.bytes);
+  }
+  for (int round = 0; round < 1000 && ctd.state() != ConnectionState::kConnected; ++round) {
+    for (const Sent& s : DrainSent(ctl)) ctd.HandleReceive(now, kCtd, kCtl, s.bytes);
+    for (const Sent& s : DrainSent(ctd)) ctl.HandleReceive(now, kCtl, kCtd, s.bytes);
+    now += milliseconds(1);
+    if (auto t = ctl.PollTimeout(); t && *t <= now) ctl.HandleTimeout(now);
+    if (auto t = ctd.PollTimeout(); t && *t <= now) ctd.HandleTimeout(now);
+  }
+  while (auto e = ctd.PollEvent()) ctd_events.push_back(*e);
+  EXPECT_EQ(ctd.state(), ConnectionState::kConnected);
+  EXPECT_TRUE(ctd.selected_pair().has_value());
+  EXPECT_EQ(count_first_valid(ctd_events), 1);
 }
 
 }  // namespace
