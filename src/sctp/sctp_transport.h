@@ -34,11 +34,13 @@
 // Nothing of usrsctp is visible outside src/sctp/*.cc: this header includes only sluice headers
 // and the standard library.
 //
-// Thread rules: not thread-safe; ONE thread calls every method of EVERY transport in the process:
-// a timer advanced by one transport may emit another transport's retransmissions into that
-// transport's queue. Nothing calls back into the caller. (usrsctp 0.9.5 starts one internal
-// "iterator" thread even in usrsctp_init_nothreads mode; it serves interface-address changes
-// and socket teardown bookkeeping; in our tests it never emitted a packet.)
+// Thread rules: a transport is not thread-safe: one thread at a time calls its methods, but
+// different transports may run on different threads (one EventLoop per core). A usrsctp timer
+// advanced on one thread may emit another transport's retransmission: usrsctp_library hands
+// that packet to its owner's bounded queue and wakes the owner, which delivers it on its own
+// thread in PollTransmit. Nothing calls back into the caller. (usrsctp 0.9.5 starts one
+// internal "iterator" thread even in usrsctp_init_nothreads mode; its output takes the same
+// handoff.)
 #pragma once
 
 #include <cstddef>
